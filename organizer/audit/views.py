@@ -1,0 +1,63 @@
+"""The audit log, searchable by administrators."""
+
+from datetime import datetime, time, timedelta
+
+from flask import Blueprint, render_template, request
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from organizer.audit.models import AuditEvent
+from organizer.auth.models import Role, User
+from organizer.auth.permissions import require_role
+from organizer.extensions import db
+
+bp = Blueprint("audit", __name__)
+
+PAGE_SIZE = 50
+
+
+def _parse_date(value: str | None):
+    try:
+        return datetime.strptime(value, "%Y-%m-%d").date() if value else None
+    except ValueError:
+        return None
+
+
+@bp.route("/")
+@require_role(Role.ADMIN)
+def index():
+    """Audit events, newest first, filtered by action, person, record and dates; keyset pages."""
+    filters = {
+        key: request.args.get(key, "").strip() for key in ("action", "actor", "target_type", "target_id")
+    }
+    date_from, date_to = _parse_date(request.args.get("from")), _parse_date(request.args.get("to"))
+    query = select(AuditEvent).options(selectinload(AuditEvent.actor)).order_by(AuditEvent.id.desc())
+    if filters["action"]:
+        query = query.where(AuditEvent.action.startswith(filters["action"]))
+    if filters["actor"]:
+        query = query.join(User, User.id == AuditEvent.actor_id).where(
+            User.email.contains(filters["actor"].lower())
+        )
+    if filters["target_type"]:
+        query = query.where(AuditEvent.target_type == filters["target_type"])
+    if filters["target_id"].isdigit():
+        query = query.where(AuditEvent.target_id == int(filters["target_id"]))
+    if date_from:
+        query = query.where(AuditEvent.at >= datetime.combine(date_from, time.min))
+    if date_to:
+        query = query.where(AuditEvent.at < datetime.combine(date_to + timedelta(days=1), time.min))
+    before = request.args.get("before", type=int)
+    if before:
+        query = query.where(AuditEvent.id < before)
+    events = db.session.scalars(query.limit(PAGE_SIZE + 1)).all()
+    has_more = len(events) > PAGE_SIZE
+    events = events[:PAGE_SIZE]
+    next_args = dict(request.args, before=events[-1].id) if has_more else None
+    return render_template(
+        "audit/index.html",
+        events=events,
+        filters=filters,
+        date_from=request.args.get("from", ""),
+        date_to=request.args.get("to", ""),
+        next_args=next_args,
+    )

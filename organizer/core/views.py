@@ -1,0 +1,42 @@
+"""Home page, language switch and health check."""
+
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session, url_for
+from flask_login import current_user
+
+from organizer.auth.permissions import public, require_role
+from organizer.core.services import current_organization, database_status
+from organizer.extensions import db
+from organizer.security import is_safe_next
+
+bp = Blueprint("core", __name__)
+
+
+@bp.route("/")
+@require_role()
+def index():
+    """The signed-in home page: what this person can do here."""
+    return render_template("core/index.html", organization=current_organization())
+
+
+@bp.route("/language", methods=["POST"])
+@public
+def set_language():
+    """Switch the interface language (kept on the account when signed in)."""
+    lang = request.form.get("lang")
+    if lang in current_app.config["LANGUAGES"]:
+        session["lang"] = lang
+        if current_user.is_authenticated:
+            current_user.locale = lang
+            db.session.commit()
+    target = request.form.get("next")
+    return redirect(target if is_safe_next(target) else url_for("core.index"))
+
+
+@bp.route("/healthz")
+@public
+def healthz():
+    """Liveness and database reachability, for monitors and load balancers."""
+    problem = database_status()
+    if problem:
+        return jsonify(status="error", database=f"unreachable: {problem}"), 503
+    return jsonify(status="ok", database="ok")

@@ -1,0 +1,112 @@
+"""A live server and a real headless Chromium driven by Playwright."""
+
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from organizer.auth import services as auth_services
+from organizer.extensions import db
+from tests.conftest import PASSWORD, make_test_app, reset_schema, unavailable
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
+
+
+def chromium_path() -> str | None:
+    """Debian's Chromium, or one named by ORGANIZER_CHROMIUM."""
+    return (
+        os.environ.get("ORGANIZER_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    )
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the session."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        unavailable("Playwright for Python is not installed")
+    executable = chromium_path()
+    if not executable:
+        unavailable("Chromium not found (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def live_app(tmp_path):
+    """The app on a fresh SQLite file, served on loopback in a thread; yields (app, base_url)."""
+    app = make_test_app(f"sqlite:///{tmp_path / 'live.sqlite3'}", TESTING=False)
+    reset_schema(app)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield app, f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def live_user(live_app):
+    """Create a user on the live app: live_user("organizer", "x@example.org")."""
+    app, _base = live_app
+
+    def factory(role: str, email: str, name: str = "Test Person"):
+        with app.app_context():
+            auth_services.create_user(email, name, role, password=PASSWORD)
+            db.session.commit()
+        return email
+
+    return factory
+
+
+@pytest.fixture(params=list(VIEWPORTS))
+def page(request, browser, live_app):
+    """A fresh browser context (no cookies) at desktop or phone size, English unless a test switches."""
+    viewport = VIEWPORTS[request.param]
+    context = browser.new_context(
+        viewport=viewport,
+        locale="en-GB",
+        is_mobile=request.param == "phone",
+        has_touch=request.param == "phone",
+    )
+    page = context.new_page()
+    page.viewport_name = request.param
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    # ERR_ABORTED is a request cancelled by the next navigation (e.g. the favicon), not a failure.
+    page.on(
+        "requestfailed",
+        lambda req: (
+            None
+            if "ERR_ABORTED" in (req.failure or "")
+            else errors.append(f"request failed: {req.url} {req.failure}")
+        ),
+    )
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    yield page
+    context.close()
+    assert errors == [], f"browser errors: {errors}"
+
+
+def screenshot(page, name: str) -> None:
+    """Save a screenshot for a person to look at (test artifacts, not committed)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}-{page.viewport_name}.png"), full_page=True)

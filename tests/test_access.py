@@ -1,0 +1,66 @@
+"""Every view declares who may open it; roles are enforced; nothing changes on GET."""
+
+import pytest
+
+from organizer.auth.permissions import require_role
+
+
+def test_every_endpoint_declares_an_access_rule(app):
+    undeclared = []
+    for endpoint, view in app.view_functions.items():
+        if endpoint == "static":
+            continue
+        if not getattr(view, "is_public", False) and getattr(view, "required_roles", None) is None:
+            undeclared.append(endpoint)
+    assert undeclared == []
+
+
+def test_undeclared_view_is_refused(database_uri, client, app, admin):
+    def forgotten():
+        return "should never be seen"
+
+    app.add_url_rule("/forgotten", view_func=forgotten)
+    client.login(admin[1])
+    response = client.get("/forgotten")
+    assert response.status_code == 403
+    assert "should never be seen" not in response.get_data(as_text=True)
+
+
+def test_anonymous_is_sent_to_login_with_next(client):
+    response = client.get("/admin/users/")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login?next=")
+
+
+@pytest.mark.parametrize("role", ["organizer", "leader", "canvasser"])
+def test_non_admin_roles_refused_admin_pages(client, make_user, role):
+    _id, email = make_user(role)
+    client.login(email)
+    assert client.get("/admin/users/").status_code == 403
+    assert client.get("/admin/audit/").status_code == 403
+    assert client.get("/").status_code == 200
+
+
+def test_admin_passes_every_role_check(app, client, admin):
+    @require_role("canvasser")
+    def canvassers_only():
+        return "canvasser page"
+
+    app.add_url_rule("/canvassers-only", view_func=canvassers_only)
+    client.login(admin[1])
+    assert client.get("/canvassers-only").get_data(as_text=True) == "canvasser page"
+
+
+def test_state_changing_endpoints_refuse_get(client, admin):
+    client.login(admin[1])
+    for url in [
+        "/logout",
+        "/language",
+        "/admin/users/1/role",
+        "/admin/users/1/deactivate",
+        "/admin/users/1/reactivate",
+        "/admin/users/1/invitation",
+    ]:
+        assert client.get(url).status_code == 405, url
+    # Still signed in: the GET to /logout changed nothing.
+    assert client.get("/").status_code == 200
