@@ -32,9 +32,7 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(_error):
-        return render_error(
-            400, str(_l("The form expired or was sent from elsewhere. Reload the page and try again."))
-        )
+        return render_error(400, str(_l("The form expired or was sent from elsewhere. Reload the page and try again.")))
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -37,9 +37,7 @@ def test_secret_key_is_generated_once_and_kept_in_instance(monkeypatch, tmp_path
 def test_default_database_is_sqlite_in_instance(monkeypatch):
     monkeypatch.delenv("ORGANIZER_SQLALCHEMY_DATABASE_URI", raising=False)
     app = create_app({"SECRET_KEY": "x"})
-    assert app.config["SQLALCHEMY_DATABASE_URI"] == "sqlite:///" + str(
-        Path(app.instance_path) / "organizer.sqlite3"
-    )
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == "sqlite:///" + str(Path(app.instance_path) / "organizer.sqlite3")
 
 
 def test_plain_postgresql_url_uses_psycopg3():

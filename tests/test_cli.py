@@ -37,9 +37,7 @@ def test_users_create_prompts_without_stdin_flag(app, runner):
     )
     assert result.exit_code == 0, result.output
     with app.app_context():
-        assert db.session.scalar(select(User).where(User.email == "p@example.org")).check_password(
-            "long enough secret"
-        )
+        assert db.session.scalar(select(User).where(User.email == "p@example.org")).check_password("long enough secret")
 
 
 def test_users_create_refuses_bad_input(app, runner):
@@ -51,9 +49,7 @@ def test_users_create_refuses_bad_input(app, runner):
         args=["users", "create", "a@example.org", "--role", "king", "--password-stdin"], input="x" * 12
     )
     assert bad_role.exit_code != 0
-    runner.invoke(
-        args=["users", "create", "a@example.org", "--role", "admin", "--password-stdin"], input="x" * 12
-    )
+    runner.invoke(args=["users", "create", "a@example.org", "--role", "admin", "--password-stdin"], input="x" * 12)
     twice = runner.invoke(
         args=["users", "create", "A@example.org", "--role", "admin", "--password-stdin"], input="x" * 12
     )

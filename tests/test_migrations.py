@@ -22,9 +22,7 @@ def empty_database(request, tmp_path):
         return
     base = make_url(request.getfixturevalue("postgres_url"))
     name = f"migrate_{uuid.uuid4().hex[:8]}"
-    conninfo = dict(
-        host=base.query["host"], port=base.query["port"], user=base.username, dbname=base.database
-    )
+    conninfo = dict(host=base.query["host"], port=base.query["port"], user=base.username, dbname=base.database)
     with psycopg.connect(**conninfo, autocommit=True) as connection:
         connection.execute(f'CREATE DATABASE "{name}"')
     yield base.set(database=name).render_as_string(hide_password=False)

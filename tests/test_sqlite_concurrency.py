@@ -47,7 +47,5 @@ def test_concurrent_writers_do_not_hit_database_is_locked(tmp_path):
         results = pool.map(_worker, [(uri, email) for email in emails])
     assert all(status == 302 for statuses in results for status in statuses)
     with app.app_context():
-        written = db.session.scalar(
-            select(func.count(AuditEvent.id)).where(AuditEvent.action == "test.write")
-        )
+        written = db.session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.action == "test.write"))
         assert written == WORKERS * WRITES_PER_WORKER

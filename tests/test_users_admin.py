@@ -41,9 +41,7 @@ def test_invitation_form_errors_redisplay(app, client, admin):
     newcomer = app.test_client()
     path = link.replace("http://localhost", "")
     newcomer.get(path)
-    response = newcomer.post(
-        path, data={"csrf_token": newcomer.csrf_token(), "password": "short", "confirm": "other"}
-    )
+    response = newcomer.post(path, data={"csrf_token": newcomer.csrf_token(), "password": "short", "confirm": "other"})
     body = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "At least 10 characters." in body and "The two passwords differ." in body

@@ -27,17 +27,13 @@ def _parse_date(value: str | None):
 @require_role(Role.ADMIN)
 def index():
     """Audit events, newest first, filtered by action, person, record and dates; keyset pages."""
-    filters = {
-        key: request.args.get(key, "").strip() for key in ("action", "actor", "target_type", "target_id")
-    }
+    filters = {key: request.args.get(key, "").strip() for key in ("action", "actor", "target_type", "target_id")}
     date_from, date_to = _parse_date(request.args.get("from")), _parse_date(request.args.get("to"))
     query = select(AuditEvent).options(selectinload(AuditEvent.actor)).order_by(AuditEvent.id.desc())
     if filters["action"]:
         query = query.where(AuditEvent.action.startswith(filters["action"]))
     if filters["actor"]:
-        query = query.join(User, User.id == AuditEvent.actor_id).where(
-            User.email.contains(filters["actor"].lower())
-        )
+        query = query.join(User, User.id == AuditEvent.actor_id).where(User.email.contains(filters["actor"].lower()))
     if filters["target_type"]:
         query = query.where(AuditEvent.target_type == filters["target_type"])
     if filters["target_id"].isdigit():

@@ -27,9 +27,7 @@ class NewPasswordForm(FlaskForm):
         _l("New password"),
         validators=[
             DataRequired(),
-            Length(
-                min=PASSWORD_MIN_LENGTH, message=_l("At least %(min)d characters.", min=PASSWORD_MIN_LENGTH)
-            ),
+            Length(min=PASSWORD_MIN_LENGTH, message=_l("At least %(min)d characters.", min=PASSWORD_MIN_LENGTH)),
         ],
         render_kw={"autocomplete": "new-password"},
     )

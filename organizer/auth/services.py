@@ -54,9 +54,7 @@ def _recent_failures(column, value, since) -> int:
 
 def _last_success(email: str):
     return db.session.scalar(
-        select(func.max(LoginAttempt.attempted_at)).where(
-            LoginAttempt.email == email, LoginAttempt.succeeded.is_(True)
-        )
+        select(func.max(LoginAttempt.attempted_at)).where(LoginAttempt.email == email, LoginAttempt.succeeded.is_(True))
     )
 
 
@@ -80,9 +78,7 @@ def authenticate(email: str, password: str, ip: str) -> LoginResult:
     email = normalize_email(email)
     if is_throttled(email, ip):
         audit.record("login.throttled", None, email_domain=email.rpartition("@")[2])
-        return LoginResult(
-            throttled=True, retry_after_minutes=current_app.config["LOGIN_THROTTLE_WINDOW_MINUTES"]
-        )
+        return LoginResult(throttled=True, retry_after_minutes=current_app.config["LOGIN_THROTTLE_WINDOW_MINUTES"])
     user = find_user_by_email(email)
     if user is None:
         User(password_hash=_dummy_hash()).check_password(password)
@@ -179,6 +175,4 @@ def set_active(user: User, active: bool) -> None:
 
 def count_active_admins() -> int:
     """How many active administrators remain."""
-    return db.session.scalar(
-        select(func.count(User.id)).where(User.role == Role.ADMIN.value, User.active.is_(True))
-    )
+    return db.session.scalar(select(func.count(User.id)).where(User.role == Role.ADMIN.value, User.active.is_(True)))

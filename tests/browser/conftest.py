@@ -28,9 +28,7 @@ VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, 
 
 def chromium_path() -> str | None:
     """Debian's Chromium, or one named by ORGANIZER_CHROMIUM."""
-    return (
-        os.environ.get("ORGANIZER_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-    )
+    return os.environ.get("ORGANIZER_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 @pytest.fixture(scope="session")
@@ -95,9 +93,7 @@ def page(request, browser, live_app):
     page.on(
         "requestfailed",
         lambda req: (
-            None
-            if "ERR_ABORTED" in (req.failure or "")
-            else errors.append(f"request failed: {req.url} {req.failure}")
+            None if "ERR_ABORTED" in (req.failure or "") else errors.append(f"request failed: {req.url} {req.failure}")
         ),
     )
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
