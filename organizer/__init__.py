@@ -66,16 +66,11 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    """Mount each feature's blueprint."""
-    from organizer.audit.views import bp as audit_bp
-    from organizer.auth.views import bp as auth_bp
-    from organizer.core.views import bp as core_bp
-    from organizer.users.views import bp as users_bp
+    """Mount each feature's blueprint (organizer.features.FEATURES)."""
+    from organizer.features import feature_modules
 
-    app.register_blueprint(core_bp)
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(users_bp, url_prefix="/admin/users")
-    app.register_blueprint(audit_bp, url_prefix="/admin/audit")
+    for views in feature_modules("views"):
+        app.register_blueprint(views.bp, url_prefix=getattr(views, "URL_PREFIX", None))
 
 
 def register_security(app: Flask) -> None:

@@ -2,17 +2,18 @@
 
 from flask import Flask, request
 from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from organizer.auth.models import Role
+from organizer.features import feature_modules
 
-# (endpoint, label, roles allowed; empty means every signed-in user). Later features append here.
-NAVIGATION = [
-    ("core.index", _l("Home"), ()),
-    ("users.index", _l("People with access"), (Role.ADMIN,)),
-    ("audit.index", _l("Audit log"), (Role.ADMIN,)),
-]
+
+def navigation_entries() -> list[tuple]:
+    """(endpoint, label, roles, order) from every feature's views.NAVIGATION, in menu order.
+
+    Empty roles means every signed-in user."""
+    entries = [entry for views in feature_modules("views") for entry in getattr(views, "NAVIGATION", [])]
+    return sorted(entries, key=lambda entry: entry[3])
+
 
 LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
 
@@ -21,7 +22,11 @@ def navigation_for(user) -> list[tuple[str, str]]:
     """The navigation entries the user's role may open."""
     if not user.is_authenticated:
         return []
-    return [(endpoint, label) for endpoint, label, roles in NAVIGATION if not roles or user.has_role(*roles)]
+    return [
+        (endpoint, label)
+        for endpoint, label, roles, _order in navigation_entries()
+        if not roles or user.has_role(*roles)
+    ]
 
 
 def register(app: Flask) -> None:

@@ -3,6 +3,7 @@
 from datetime import datetime, time, timedelta
 
 from flask import Blueprint, render_template, request
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -12,6 +13,8 @@ from organizer.auth.permissions import require_role
 from organizer.extensions import db
 
 bp = Blueprint("audit", __name__)
+URL_PREFIX = "/admin/audit"
+NAVIGATION = [("audit.index", _l("Audit log"), (Role.ADMIN,), 95)]
 
 PAGE_SIZE = 50
 

@@ -1,6 +1,7 @@
 """Home page, language switch and health check."""
 
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from organizer.auth.permissions import public, require_role
@@ -9,6 +10,7 @@ from organizer.extensions import db
 from organizer.security import is_safe_next
 
 bp = Blueprint("core", __name__)
+NAVIGATION = [("core.index", _l("Home"), (), 0)]
 
 
 @bp.route("/")

@@ -8,6 +8,7 @@ from organizer.auth import services as auth_services
 from organizer.auth.models import Role, User
 from organizer.core.models import Organization
 from organizer.extensions import db
+from organizer.features import feature_modules
 
 # Demo-only logins, printed by `make run`; a real deployment never loads the demo.
 DEMO_USERS = [
@@ -47,4 +48,8 @@ def load_demo_data() -> DemoReport:
             report.count("users")
         report.logins.append((email, password, role.value))
     db.session.flush()
+    # Then each feature's organizer/<feature>/demo.py, in FEATURES order; each must be idempotent.
+    for demo in feature_modules("demo"):
+        demo.load(report)
+        db.session.flush()
     return report

@@ -2,6 +2,7 @@
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -12,6 +13,8 @@ from organizer.extensions import db
 from organizer.users.forms import CreateUserForm, RoleForm, UserActionForm
 
 bp = Blueprint("users", __name__)
+URL_PREFIX = "/admin/users"
+NAVIGATION = [("users.index", _l("People with access"), (Role.ADMIN,), 90)]
 
 
 def _get_user(user_id: int) -> User:

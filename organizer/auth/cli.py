@@ -1,0 +1,35 @@
+"""`flask users ...`: accounts from the command line."""
+
+import sys
+
+import click
+from flask.cli import AppGroup
+
+from organizer.auth import services as auth_services
+from organizer.auth.models import Role
+from organizer.extensions import db
+
+users_cli = AppGroup("users", help="Manage who has access.")
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+@click.option("--name", default="", help="Display name (defaults to the e-mail's local part).")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def create_user(email: str, role: str, name: str, password_stdin: bool):
+    """Create an account with a password (prompted unless --password-stdin)."""
+    if auth_services.find_user_by_email(email):
+        raise click.ClickException(f"a user with e-mail {email} already exists")
+    if password_stdin:
+        password = sys.stdin.readline().removesuffix("\n").removesuffix("\r")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    if len(password) < 10:
+        raise click.ClickException("the password must have at least 10 characters")
+    user, _token = auth_services.create_user(email, name, role, password=password)
+    db.session.commit()
+    click.echo(f"created {user.email} ({user.role})")
+
+
+COMMANDS = [users_cli]
