@@ -22,7 +22,7 @@ translations: install
 
 # After adding user-facing text: extract, merge into fr, then translate the new entries.
 translations-update: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -o $(TRANSLATIONS)/messages.pot organizer templates
+	$(BIN)/pybabel extract -F babel.cfg -k _l --sort-by-file -o $(TRANSLATIONS)/messages.pot .
 	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching
 
 db: translations
