@@ -6,7 +6,7 @@ PORT ?= 5000
 TRANSLATIONS := organizer/translations
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: install translations translations-update db demo run test lint clean
+.PHONY: install translations translations-update db demo run test bench lint clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,9 +40,13 @@ run: demo
 test: translations
 	$(BIN)/pytest
 
+# Figures as ratios against baselines run in the same process; JSON in bench-results/.
+bench: translations
+	$(BIN)/python -m bench $(BENCH)
+
 lint: install
-	$(BIN)/ruff check organizer tests migrations wsgi.py
-	$(BIN)/ruff format --check organizer tests wsgi.py
+	$(BIN)/ruff check organizer tests migrations bench wsgi.py
+	$(BIN)/ruff format --check organizer tests bench wsgi.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts $(TRANSLATIONS)/*/LC_MESSAGES/*.mo
