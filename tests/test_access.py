@@ -3,6 +3,7 @@
 import pytest
 
 from organizer.auth.permissions import require_role
+from tests.conftest import PASSWORD
 
 
 def test_every_endpoint_declares_an_access_rule(app):
@@ -64,3 +65,50 @@ def test_state_changing_endpoints_refuse_get(client, admin):
         assert client.get(url).status_code == 405, url
     # Still signed in: the GET to /logout changed nothing.
     assert client.get("/").status_code == 200
+
+
+def test_permission_matrix_page_reflects_enforced_rules(client, admin):
+    client.login(admin[1])
+    page = client.get("/admin/users/permissions").get_data(as_text=True)
+    assert "/admin/users/permissions" in page and "/healthz" in page
+    assert "Canvassers see only the turfs assigned to them" in page
+
+
+def test_permission_matrix_rows_match_enforcement(app, client, make_user):
+    from organizer.auth.matrix import permission_matrix
+
+    rows = {row.rule: row for row in permission_matrix(app)}
+    assert rows["/admin/users/"].allowed == {"admin": True, "organizer": False, "leader": False, "canvasser": False}
+    assert all(rows["/account"].allowed.values())
+    assert rows["/healthz"].public
+    # What the matrix says is what the server does.
+    _id, email = make_user("canvasser")
+    client.login(email)
+    for rule, row in rows.items():
+        if "<" in rule or "GET" not in row.methods or row.public:
+            continue
+        status = client.get(rule).status_code
+        assert (status != 403) == row.allowed["canvasser"], rule
+
+
+def test_recent_authentication_is_asked_again(app, client, make_user):
+    from organizer.auth.permissions import require_recent_auth
+
+    @require_role("organizer")
+    @require_recent_auth(minutes=15)
+    def export():
+        return "exported"
+
+    app.add_url_rule("/test-export", view_func=export)
+    _id, email = make_user("organizer")
+    client.login(email)
+    assert client.get("/test-export").get_data(as_text=True) == "exported"
+    with client.session_transaction() as session:
+        session["auth_at"] = 0  # signed in long ago
+    response = client.get("/test-export")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/reauthenticate?next=")
+    wrong = client.post_form("/reauthenticate", {"password": "nope", "next": "/test-export"})
+    assert "This is not your current password." in wrong.get_data(as_text=True)
+    right = client.post_form("/reauthenticate", {"password": PASSWORD, "next": "/test-export"})
+    assert right.headers["Location"] == "/test-export"
+    assert client.get("/test-export").get_data(as_text=True) == "exported"

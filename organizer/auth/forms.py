@@ -58,3 +58,13 @@ class LogoutForm(FlaskForm):
     """Sign-out is a POST with a CSRF token, never a link."""
 
     submit = SubmitField(_l("Sign out"))
+
+
+class ReauthForm(FlaskForm):
+    """The password again, before a sensitive step."""
+
+    password = PasswordField(
+        _l("Password"), validators=[DataRequired()], render_kw={"autocomplete": "current-password"}
+    )
+    next = HiddenField()
+    submit = SubmitField(_l("Confirm"))

@@ -1,13 +1,16 @@
 """Access rules: every view declares who may open it, and anything undeclared is refused."""
 
+import time
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
-from flask import abort, current_app, request
+from flask import abort, current_app, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user
 from sqlalchemy import select
 
 from organizer.extensions import db
+from organizer.security import is_safe_next
 
 
 def require_role(*roles: str) -> Callable:
@@ -18,6 +21,35 @@ def require_role(*roles: str) -> Callable:
         return view
 
     return mark
+
+
+def require_recent_auth(minutes: int = 15) -> Callable:
+    """Ask for the password again when the last sign-in is older than `minutes` (exports, erasure)."""
+
+    def mark(view: Callable) -> Callable:
+        view.recent_auth_minutes = minutes
+        return view
+
+    return mark
+
+
+def mark_authenticated_now() -> None:
+    """Remember in the session when the password was last checked."""
+    session["auth_at"] = int(time.time())
+
+
+def _needs_reauthentication(minutes: int) -> bool:
+    return int(time.time()) - int(session.get("auth_at", 0)) > minutes * 60
+
+
+def _reauthentication_redirect():
+    if request.method == "GET":
+        target = request.full_path.rstrip("?")
+    else:
+        # A form cannot be replayed after a redirect: come back to the page it was sent from.
+        referrer = urlsplit(request.referrer or "")
+        target = referrer.path + (f"?{referrer.query}" if referrer.query else "")
+    return redirect(url_for("auth.reauthenticate", next=target if is_safe_next(target) else None))
 
 
 def public(view: Callable) -> Callable:
@@ -41,6 +73,9 @@ def enforce_access():
         return current_app.login_manager.unauthorized()
     if roles and not current_user.has_role(*roles):
         abort(403)
+    minutes = getattr(view, "recent_auth_minutes", None)
+    if minutes is not None and _needs_reauthentication(minutes):
+        return _reauthentication_redirect()
     return None
 
 

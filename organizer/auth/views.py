@@ -5,8 +5,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from organizer.auth import services
-from organizer.auth.forms import ChangePasswordForm, LoginForm, NewPasswordForm, PreferencesForm
-from organizer.auth.permissions import public, require_role
+from organizer.auth.forms import ChangePasswordForm, LoginForm, NewPasswordForm, PreferencesForm, ReauthForm
+from organizer.auth.permissions import mark_authenticated_now, public, require_role
 from organizer.extensions import db
 from organizer.security import is_safe_next
 
@@ -50,6 +50,7 @@ def login():
             return render_template("auth/login.html", form=form), 200
         _fresh_session(session.get("lang"))
         login_user(result.user, remember=form.remember.data)
+        mark_authenticated_now()
         return _next_or_home(form.next.data)
     return render_template("auth/login.html", form=form)
 
@@ -81,6 +82,7 @@ def accept_invitation(token: str):
         flash(_("Your password is set. Welcome!"), "success")
         _fresh_session(session.get("lang"))
         login_user(user)
+        mark_authenticated_now()
         return redirect(url_for("core.index"))
     return render_template("auth/invitation.html", form=form, user=user)
 
@@ -106,3 +108,27 @@ def account():
             flash(_("Password changed. Your other sessions are signed out."), "success")
             return redirect(url_for("auth.account"))
     return render_template("auth/account.html", preferences=preferences, password_form=password_form)
+
+
+@bp.route("/reauthenticate", methods=["GET", "POST"])
+@require_role()
+def reauthenticate():
+    """Confirm the password before a sensitive step (exports, erasure)."""
+    form = ReauthForm()
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+    if form.validate_on_submit():
+        result = services.authenticate(current_user.email, form.password.data, request.remote_addr or "")
+        db.session.commit()
+        if result.throttled:
+            flash(
+                _("Too many failed attempts. Try again in %(minutes)d minutes.", minutes=result.retry_after_minutes),
+                "error",
+            )
+            return render_template("auth/reauthenticate.html", form=form), 429
+        if result.user is None:
+            form.password.errors.append(_("This is not your current password."))
+        else:
+            mark_authenticated_now()
+            return _next_or_home(form.next.data)
+    return render_template("auth/reauthenticate.html", form=form)

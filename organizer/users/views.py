@@ -7,7 +7,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from organizer.auth import services
-from organizer.auth.models import Role, User
+from organizer.auth.models import ROLE_LABELS, Role, User
 from organizer.auth.permissions import require_role
 from organizer.extensions import db
 from organizer.users.forms import CreateUserForm, RoleForm, UserActionForm
@@ -117,4 +117,21 @@ def new_invitation(user_id: int):
         invitation_url=_invitation_url(token),
         role_form=RoleForm,
         action_form=UserActionForm(),
+    )
+
+
+@bp.route("/permissions")
+@require_role(Role.ADMIN)
+def permissions():
+    """Who can open which page, read off the rules the views enforce, and the record-level rules."""
+    from flask import current_app
+
+    from organizer.auth.matrix import RECORD_RULES, permission_matrix
+
+    return render_template(
+        "users/permissions.html",
+        rows=permission_matrix(current_app),
+        roles=list(Role),
+        role_labels=ROLE_LABELS,
+        record_rules=RECORD_RULES,
     )
