@@ -16,6 +16,13 @@
         if (!window.confirm(form.getAttribute("data-confirm"))) { event.preventDefault(); }
       });
     });
+    // Wide tables scroll inside their box: make that box reachable with the keyboard.
+    document.querySelectorAll(".table-wrap:not([tabindex])").forEach(function (box) {
+      box.tabIndex = 0;
+      box.setAttribute("role", "region");
+      var caption = box.querySelector("caption");
+      if (caption && !box.hasAttribute("aria-label")) { box.setAttribute("aria-label", caption.textContent.trim()); }
+    });
     document.querySelectorAll("input.copy-field").forEach(function (input) {
       input.addEventListener("focus", function () { input.select(); });
     });

@@ -13,6 +13,7 @@ from organizer.extensions import db
 from tests.conftest import PASSWORD, make_test_app, reset_schema, unavailable
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+AXE_SCRIPT = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 CHROMIUM_FLAGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -85,6 +86,8 @@ def page(request, browser, live_app):
         is_mobile=request.param == "phone",
         has_touch=request.param == "phone",
     )
+    # Injected through DevTools on every document: not subject to the app's CSP, never served by the app.
+    context.add_init_script(path=str(AXE_SCRIPT))
     page = context.new_page()
     page.viewport_name = request.param
     errors = []
@@ -106,3 +109,16 @@ def screenshot(page, name: str) -> None:
     """Save a screenshot for a person to look at (test artifacts, not committed)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}-{page.viewport_name}.png"), full_page=True)
+
+
+def assert_accessible(page) -> None:
+    """Run axe-core on the current page: no serious or critical violation (WCAG 2.1 A/AA rules)."""
+    assert page.evaluate("typeof window.axe !== 'undefined'"), "axe-core was not injected"
+    tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+    result = page.evaluate("async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", tags)
+    serious = [
+        f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == [], f"accessibility violations on {page.url}:\n" + "\n".join(serious)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import assert_accessible, screenshot
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -10,6 +10,7 @@ pytestmark = pytest.mark.browser
 
 def sign_in(page, base, email, password=PASSWORD):
     page.goto(f"{base}/login")
+    assert_accessible(page)
     page.get_by_label("E-mail").fill(email)
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Sign in").click()
@@ -30,12 +31,14 @@ def test_login_language_switch_logout(page, live_app, live_user):
     page.wait_for_url(f"{base}/")
     assert page.get_by_role("heading", name="Hello, Nadia Benali").is_visible()
     screenshot(page, "home-en")
+    assert_accessible(page)
 
     page.get_by_role("button", name="Français").click()
     page.wait_for_load_state()
     assert page.get_by_role("heading", name="Bonjour, Nadia Benali").is_visible()
     assert page.locator("html").get_attribute("lang") == "fr"
     screenshot(page, "home-fr")
+    assert_accessible(page)
 
     open_menu_if_folded(page)
     page.get_by_role("button", name="Se déconnecter").click()
@@ -61,6 +64,13 @@ def test_phone_menu_and_keyboard_login(page, live_app, live_user):
     page.wait_for_url(f"{base}/admin/users/")
     assert page.get_by_role("cell", name="camille@example.org").is_visible()
     screenshot(page, "users")
+    assert_accessible(page)
+    page.goto(f"{base}/admin/users/permissions")
+    assert_accessible(page)
+    page.goto(f"{base}/admin/audit/")
+    assert_accessible(page)
+    page.goto(f"{base}/account")
+    assert_accessible(page)
     if page.viewport_name == "phone":
         # The page must not scroll sideways on a phone (tables scroll inside their own box).
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
