@@ -33,6 +33,8 @@ class Defaults:
     LOGIN_MAX_FAILURES_PER_IP = 20
     LOGIN_THROTTLE_WINDOW_MINUTES = 15
     INVITATION_VALID_DAYS = 7
+    # Residents with no contact for this many months are erased by `flask privacy purge`.
+    RETENTION_MONTHS = 36
     # werkzeug method string; tests use a cheap one, deployments keep scrypt.
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 - a method name, not a password
     # Behind a reverse proxy: how many X-Forwarded-* hops to trust (0: none).

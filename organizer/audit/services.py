@@ -23,16 +23,23 @@ def _unwrap(target):
 
 
 def record(action: str, target=None, *, actor_id: int | None = None, **details) -> AuditEvent:
-    """Add an audit event to the current transaction: it commits or rolls back with the change."""
+    """Add an audit event to the current transaction: it commits or rolls back with the change.
+
+    `target` is a model instance, or a (table name, id) pair for a record being erased."""
     target = _unwrap(target)
+    if isinstance(target, tuple):  # ("residents", 12): a record that is about to disappear
+        target_type, target_id = target
+    else:
+        target_type = type(target).__tablename__ if target is not None else None
+        target_id = getattr(target, "id", None)
     leaked = FORBIDDEN_DETAIL_KEYS & details.keys()
     if leaked:
         raise ValueError(f"audit details must not carry sensitive content: {sorted(leaked)}")
     event = AuditEvent(
         action=action,
         actor_id=actor_id if actor_id is not None else _actor_id(),
-        target_type=type(target).__tablename__ if target is not None else None,
-        target_id=getattr(target, "id", None),
+        target_type=target_type,
+        target_id=target_id,
         ip=request.remote_addr if has_request_context() else None,
         details=details,
     )
@@ -44,12 +51,11 @@ def record(action: str, target=None, *, actor_id: int | None = None, **details) 
 def record_now(action: str, target=None, **details) -> None:
     """Record and commit at once, in its own transaction: for reads (page views, downloads) on GET."""
     target = _unwrap(target)
-    target_type = type(target).__tablename__ if target is not None else None
-    target_id = getattr(target, "id", None)
+    if target is not None and not isinstance(target, tuple):
+        target = (type(target).__tablename__, target.id)
     actor_id = _actor_id()
     # End the read transaction first: a SQLite read snapshot cannot be upgraded to a write safely.
     db.session.commit()
     with write_intent():
-        event = record(action, None, actor_id=actor_id, **details)
-        event.target_type, event.target_id = target_type, target_id
+        record(action, target, actor_id=actor_id, **details)
         db.session.commit()

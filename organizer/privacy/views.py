@@ -1,0 +1,168 @@
+"""A resident's privacy page (access, objection, erasure) and the retention purge."""
+
+import json
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from organizer.audit import services as audit
+from organizer.auth.models import Role
+from organizer.auth.permissions import require_recent_auth, require_role
+from organizer.db import utcnow
+from organizer.extensions import db
+from organizer.printing.pdf import pdf_response, render_pdf
+from organizer.privacy import services, tracking  # noqa: F401 - tracking registers the revision hook
+from organizer.privacy.forms import ErasureForm, ObjectionForm, PurgeForm
+from organizer.residents.models import Resident
+
+bp = Blueprint("privacy", __name__)
+URL_PREFIX = "/privacy"
+NAVIGATION = [("privacy.retention", _l("Data retention"), (Role.ADMIN,), 92)]
+
+ERASE_WORDS = {"ERASE", "EFFACER"}
+
+CONSENT_LABELS = {
+    "consent": _l("Consent"),
+    "legitimate_interest": _l("Legitimate interest"),
+    "membership": _l("Membership"),
+}
+FIELD_LABELS = {
+    "id": _l("Record number"),
+    "first_name": _l("First name"),
+    "last_name": _l("Last name"),
+    "birth_name": _l("Birth name"),
+    "preferred_name": _l("Preferred name"),
+    "phone": _l("Phone"),
+    "phone_alt": _l("Other phone"),
+    "email": _l("E-mail"),
+    "languages": _l("Languages"),
+    "birth_date": _l("Date of birth"),
+    "household_id": _l("Household"),
+    "support_level": _l("Support level"),
+    "leadership_stage": _l("Leadership stage"),
+    "self_interest": _l("Self-interest"),
+    "data_source": _l("Data source"),
+    "consent_basis": _l("Legal basis"),
+    "consent_date": _l("Consent given on"),
+    "consent_method": _l("How it was obtained"),
+    "quote_consent": _l("May be quoted anonymously"),
+    "do_not_contact": _l("Do not contact"),
+    "do_not_contact_at": _l("Do not contact since"),
+    "last_contacted_at": _l("Last contact"),
+    "point_person_id": _l("Point person"),
+    "created_by_id": _l("Created by"),
+    "updated_by_id": _l("Updated by"),
+    "note": _l("Note"),
+    "note_sensitive": _l("Sensitive note"),
+    "created_at": _l("Created on"),
+    "updated_at": _l("Updated on"),
+    "version": _l("Version"),
+}
+SECTION_LABELS = {
+    "tags": _l("Tags"),
+    "issues": _l("Issues you care about"),
+    "rectifications": _l("Corrections"),
+    "door_knocks": _l("Door knocks"),
+}
+
+
+def _resident(resident_id: int) -> Resident:
+    return db.session.get(Resident, resident_id) or abort(404)
+
+
+@bp.route("/residents/<int:resident_id>")
+@require_role(Role.ORGANIZER)
+def resident(resident_id: int):
+    """Consent, source, objection, rectification history, and the subject-rights actions."""
+    person = _resident(resident_id)
+    audit.record_now("resident.privacy_view", person)
+    return render_template(
+        "privacy/resident.html",
+        resident=person,
+        revisions=services.revisions(resident_id),
+        objection_form=ObjectionForm(),
+        erasure_form=ErasureForm(),
+        consent_labels=CONSENT_LABELS,
+    )
+
+
+@bp.route("/residents/<int:resident_id>/export.json")
+@require_role(Role.ORGANIZER)
+@require_recent_auth(minutes=15)
+def export_json(resident_id: int):
+    """Everything held about the person, machine-readable (GDPR art. 15 and 20)."""
+    _resident(resident_id)
+    data = services.subject_access(resident_id)
+    audit.record_now("resident.subject_export", ("residents", resident_id), format="json")
+    response = Response(json.dumps(data, ensure_ascii=False, indent=2), mimetype="application/json")
+    response.headers["Content-Disposition"] = f'attachment; filename="resident-{resident_id}.json"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/residents/<int:resident_id>/export.pdf")
+@require_role(Role.ORGANIZER)
+@require_recent_auth(minutes=15)
+def export_pdf(resident_id: int):
+    """The same, readable by the person."""
+    person = _resident(resident_id)
+    data = services.subject_access(resident_id)
+    audit.record_now("resident.subject_export", person, format="pdf")
+    pdf = render_pdf(
+        "privacy/subject_access.html",
+        resident=person,
+        data=data,
+        now=utcnow(),
+        field_labels=FIELD_LABELS,
+        section_labels=SECTION_LABELS,
+    )
+    return pdf_response(pdf, f"resident-{resident_id}.pdf")
+
+
+@bp.route("/residents/<int:resident_id>/objection", methods=["POST"])
+@require_role(Role.ORGANIZER)
+def objection(resident_id: int):
+    """Do-not-contact, applied everywhere at once."""
+    person = _resident(resident_id)
+    if ObjectionForm().validate_on_submit():
+        services.record_objection(person)
+        db.session.commit()
+        flash(_("Objection recorded: %(name)s will not be contacted again.", name=person.display_name), "success")
+    return redirect(url_for("privacy.resident", resident_id=resident_id))
+
+
+@bp.route("/residents/<int:resident_id>/erase", methods=["POST"])
+@require_role(Role.ORGANIZER)
+@require_recent_auth(minutes=15)
+def erase(resident_id: int):
+    """Erase the person (GDPR art. 17); counts in reports are kept without them."""
+    person = _resident(resident_id)
+    form = ErasureForm()
+    if not form.validate_on_submit() or form.confirmation.data.strip().upper() not in ERASE_WORDS:
+        flash(_("Nothing was erased: type ERASE to confirm."), "error")
+        return redirect(url_for("privacy.resident", resident_id=resident_id))
+    services.erase_residents([person.id], reason="request")
+    db.session.commit()
+    flash(_("The person's data was erased. The audit log keeps only the record number."), "success")
+    return redirect(url_for("core.index"))
+
+
+@bp.route("/retention", methods=["GET", "POST"])
+@require_role(Role.ADMIN)
+@require_recent_auth(minutes=15)
+def retention():
+    """Residents past the retention period, and erasing them."""
+    form = PurgeForm()
+    if form.validate_on_submit():
+        candidates = services.past_retention()
+        counts = services.erase_residents([r.id for r in candidates], reason="retention")
+        db.session.commit()
+        flash(_("%(count)d residents erased (retention period).", count=counts["residents"]), "success")
+        return redirect(url_for("privacy.retention"))
+    return render_template(
+        "privacy/retention.html",
+        candidates=services.past_retention(),
+        cutoff=services.retention_cutoff(),
+        form=form,
+    )
