@@ -46,23 +46,33 @@ class VersionedMixin:
         return {"version_id_col": cls.__table__.c.version}
 
 
-# Whether the current SQLite transaction must take the write lock at BEGIN.
-_write_intent: contextvars.ContextVar[bool] = contextvars.ContextVar("write_intent", default=False)
+# Forces how new SQLite transactions begin: "immediate" (take the write lock), "deferred", or None (decide).
+_transaction_mode: contextvars.ContextVar[str | None] = contextvars.ContextVar("transaction_mode", default=None)
 
 
 @contextmanager
-def write_intent():
-    """Within this block new SQLite transactions begin IMMEDIATE (used for writes during a GET)."""
-    token = _write_intent.set(True)
+def _mode(mode: str):
+    token = _transaction_mode.set(mode)
     try:
         yield
     finally:
-        _write_intent.reset(token)
+        _transaction_mode.reset(token)
+
+
+def write_intent():
+    """Within this block new SQLite transactions begin IMMEDIATE (used for writes during a GET)."""
+    return _mode("immediate")
+
+
+def read_intent():
+    """Within this block new SQLite transactions begin DEFERRED (long reads that must not block writers)."""
+    return _mode("deferred")
 
 
 def _begins_immediate() -> bool:
-    if _write_intent.get():
-        return True
+    mode = _transaction_mode.get()
+    if mode is not None:
+        return mode == "immediate"
     if has_request_context():
         return request.method not in ("GET", "HEAD", "OPTIONS")
     return True  # CLI and background work write.

@@ -6,7 +6,7 @@ import importlib.util
 from types import ModuleType
 
 # Order matters for demo data: people before turfs before conversations.
-FEATURES = ("core", "auth", "users", "audit", "demo", "residents", "turfs", "conversations", "privacy")
+FEATURES = ("core", "auth", "users", "audit", "demo", "residents", "turfs", "conversations", "privacy", "jobs")
 
 
 def feature_modules(name: str) -> list[ModuleType]:

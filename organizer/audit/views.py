@@ -2,14 +2,16 @@
 
 from datetime import datetime, time, timedelta
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from organizer.audit import jobs as _jobs  # noqa: F401 - registers the export job
 from organizer.audit.models import AuditEvent
 from organizer.auth.models import Role, User
-from organizer.auth.permissions import require_role
+from organizer.auth.permissions import require_recent_auth, require_role
 from organizer.extensions import db
 
 bp = Blueprint("audit", __name__)
@@ -60,3 +62,21 @@ def index():
         date_to=request.args.get("to", ""),
         next_args=next_args,
     )
+
+
+@bp.route("/export", methods=["POST"])
+@require_role(Role.ADMIN)
+@require_recent_auth(minutes=15)
+def export():
+    """Start the CSV export of the whole log in the background and show its progress."""
+    from flask_login import current_user
+
+    from organizer.audit import services as audit
+    from organizer.jobs import services as jobs
+
+    delimiter = ";" if str(get_locale()) == "fr" else ","
+    job = jobs.create_job("audit.export", {"delimiter": delimiter}, current_user.id)
+    audit.record("audit.export", job)
+    db.session.commit()
+    jobs.launch(job.id)
+    return redirect(url_for("jobs.show", job_id=job.id))

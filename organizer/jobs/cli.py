@@ -1,0 +1,21 @@
+"""`flask jobs run ID`: the worker process the web starts for long work."""
+
+import click
+from flask.cli import AppGroup
+
+from organizer.jobs import services
+
+jobs_cli = AppGroup("jobs", help="Background work.")
+
+
+@jobs_cli.command("run")
+@click.argument("job_id", type=int)
+def run(job_id: int):
+    """Run one queued job and record its outcome."""
+    job = services.run_job(job_id)
+    if job is None:
+        raise click.ClickException(f"no job {job_id}")
+    click.echo(f"job {job.id} {job.state}")
+
+
+COMMANDS = [jobs_cli]

@@ -1,0 +1,99 @@
+"""Queue, run and report background jobs. Handlers register by kind; the web starts a worker process."""
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import update
+
+from organizer.db import read_intent, utcnow, write_intent
+from organizer.extensions import db
+from organizer.jobs.models import Job
+
+# kind -> handler(job, progress) returning (summary dict, result bytes | None, result name, mimetype).
+JOB_HANDLERS: dict[str, Callable] = {}
+
+
+def job_handler(kind: str) -> Callable:
+    """Register the function that does a kind of job (decorator).
+
+    The handler runs with deferred transactions, so its reads never block the web's writers. A handler
+    that writes commits what it read first, then writes inside `with write_intent():` and commits."""
+
+    def register(function: Callable) -> Callable:
+        JOB_HANDLERS[kind] = function
+        return function
+
+    return register
+
+
+def create_job(kind: str, params: dict, user_id: int | None) -> Job:
+    """Queue a job (add + flush; the caller commits, then calls launch())."""
+    if kind not in JOB_HANDLERS:
+        raise ValueError(f"unknown job kind {kind!r}")
+    job = Job(kind=kind, params=params, created_by_id=user_id)
+    db.session.add(job)
+    db.session.flush()
+    return job
+
+
+def launch(job_id: int) -> None:
+    """Run the job in a separate process, so no web worker is held past its timeout."""
+    if current_app.config.get("JOBS_RUN_INLINE"):
+        run_job(job_id)
+        return
+    root = Path(current_app.root_path).parent
+    env = dict(os.environ)
+    for key in ("SQLALCHEMY_DATABASE_URI", "SECRET_KEY"):
+        env[f"ORGANIZER_{key}"] = str(current_app.config[key])
+    subprocess.Popen(  # noqa: S603 - fixed argv, our own interpreter and app
+        [sys.executable, "-m", "flask", "--app", "wsgi", "jobs", "run", str(job_id)],
+        cwd=root,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+
+
+class Progress:
+    """Handed to a handler: report(done, total) commits progress in its own short transaction."""
+
+    def __init__(self, job_id: int):
+        self.job_id = job_id
+
+    def report(self, done: int, total: int | None = None) -> None:
+        values = {"done": done} if total is None else {"done": done, "total": total}
+        with write_intent(), db.engine.begin() as connection:
+            connection.execute(update(Job).where(Job.id == self.job_id).values(**values))
+
+
+def run_job(job_id: int) -> Job:
+    """Do the job now (in the worker process): state, progress, result or error."""
+    job = db.session.get(Job, job_id)
+    if job is None or job.state != "queued":
+        return job
+    job.state, job.started_at = "running", utcnow()
+    db.session.commit()
+    try:
+        with read_intent():
+            summary, result, name, mimetype = JOB_HANDLERS[job.kind](job, Progress(job.id))
+            db.session.commit()  # end the read snapshot before recording the outcome
+    except Exception as error:  # noqa: BLE001 - any failure is reported on the job page
+        db.session.rollback()
+        job = db.session.get(Job, job_id)
+        job.state, job.finished_at = "failed", utcnow()
+        job.error = str(error)[:2000] or type(error).__name__
+        current_app.logger.exception("job %s failed", job_id)
+    else:
+        job = db.session.get(Job, job_id)
+        job.state, job.finished_at = "done", utcnow()
+        job.summary, job.result, job.result_name, job.result_mimetype = summary, result, name, mimetype
+        if job.total is not None:
+            job.done = job.total
+    db.session.commit()
+    return job

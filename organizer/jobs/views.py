@@ -1,0 +1,64 @@
+"""A job's progress page, its JSON for polling, and its result download."""
+
+from flask import Blueprint, Response, abort, jsonify, render_template
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from organizer.auth.models import Role
+from organizer.auth.permissions import require_role
+from organizer.extensions import db
+from organizer.jobs.models import Job
+
+bp = Blueprint("jobs", __name__)
+URL_PREFIX = "/jobs"
+
+# Features add their kinds' titles and summary keys (e.g. JOB_LABELS["walk_sheets"] = _l("Walk sheets")).
+JOB_LABELS: dict[str, str] = {"audit.export": _l("Audit log export")}
+SUMMARY_LABELS: dict[str, str] = {"events": _l("Events")}
+
+
+def _own_job(job_id: int) -> Job:
+    job = db.session.get(Job, job_id)
+    # Only the person who started it (or an admin) sees a job: its result may hold personal data.
+    if job is None or (job.created_by_id != current_user.id and current_user.role != Role.ADMIN):
+        abort(404)
+    return job
+
+
+@bp.route("/<int:job_id>")
+@require_role()
+def show(job_id: int):
+    """Progress, then the result."""
+    return render_template("jobs/show.html", job=_own_job(job_id), job_labels=JOB_LABELS, summary_labels=SUMMARY_LABELS)
+
+
+@bp.route("/<int:job_id>.json")
+@require_role()
+def status(job_id: int):
+    """State and progress, polled by the page."""
+    job = _own_job(job_id)
+    return jsonify(
+        id=job.id,
+        state=job.state,
+        done=job.done,
+        total=job.total,
+        percent=job.percent,
+        summary=job.summary,
+        error=job.error if job.state == "failed" else None,
+    )
+
+
+@bp.route("/<int:job_id>/result")
+@require_role()
+def result(job_id: int):
+    """Download what the job produced."""
+    job = _own_job(job_id)
+    if job.state != "done" or job.result is None:
+        abort(404)
+    from organizer.audit import services as audit
+
+    audit.record_now("job.download", job, kind=job.kind)
+    response = Response(job.result, mimetype=job.result_mimetype or "application/octet-stream")
+    response.headers["Content-Disposition"] = f'attachment; filename="{job.result_name or "result"}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,22 @@
+// Poll a background job and show its progress; reload the page when it is over.
+(function () {
+  "use strict";
+  document.addEventListener("DOMContentLoaded", function () {
+    var box = document.getElementById("job");
+    if (!box || ["queued", "running"].indexOf(box.getAttribute("data-state")) < 0) { return; }
+    var bar = document.getElementById("job-progress");
+    var count = document.getElementById("job-count");
+    function poll() {
+      fetch(box.getAttribute("data-status-url"), { headers: { "Accept": "application/json" }, credentials: "same-origin" })
+        .then(function (response) { return response.json(); })
+        .then(function (job) {
+          if (job.state === "done" || job.state === "failed") { window.location.reload(); return; }
+          if (job.percent !== null && bar) { bar.value = job.percent; bar.textContent = job.percent + " %"; }
+          if (job.total && count) { count.textContent = job.done + " / " + job.total; }
+          window.setTimeout(poll, 1000);
+        })
+        .catch(function () { window.setTimeout(poll, 3000); });
+    }
+    window.setTimeout(poll, 500);
+  });
+})();

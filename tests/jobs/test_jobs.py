@@ -1,0 +1,94 @@
+"""Background jobs: queued by the web, run by a separate process, progress polled, result downloaded."""
+
+import csv
+import io
+import time
+
+from sqlalchemy import select
+
+from organizer.audit import services as audit
+from organizer.extensions import db
+from organizer.jobs.models import Job
+from organizer.spreadsheets import neutralise
+
+
+def test_neutralise_formula_cells():
+    assert neutralise(["=SUM(A1)", "+33 6", "-1", "@cmd", "\tx", "\rx", "Dupont", 12, None]) == [
+        "'=SUM(A1)",
+        "'+33 6",
+        "'-1",
+        "'@cmd",
+        "'\tx",
+        "'\rx",
+        "Dupont",
+        12,
+        None,
+    ]
+
+
+def _seed_events(app, n):
+    with app.app_context():
+        for i in range(n):
+            audit.record("=HYPERLINK(1)" if i == 0 else "test.event", None, n=i)
+        db.session.commit()
+
+
+def _wait_for(app, job_id, timeout=60.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with app.app_context():
+            job = db.session.get(Job, job_id)
+            if job.state in ("done", "failed"):
+                return job.state
+        time.sleep(0.2)
+    raise AssertionError("job did not finish")
+
+
+def test_audit_export_runs_in_a_separate_process(app, client, admin):
+    _seed_events(app, 30)
+    client.login(admin[1])
+    response = client.post_form("/admin/audit/export")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/jobs/")
+    job_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    page = client.get(f"/jobs/{job_id}").get_data(as_text=True)
+    assert 'data-status-url="/jobs/' in page
+    assert _wait_for(app, job_id) == "done"
+    status = client.get(f"/jobs/{job_id}.json").json
+    assert status["state"] == "done" and status["summary"]["events"] >= 30 and status["done"] == status["total"]
+    download = client.get(f"/jobs/{job_id}/result")
+    assert download.headers["Content-Type"].startswith("text/csv")
+    text = download.data.decode("utf-8")
+    assert text.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    assert rows[0][:4] == ["id", "at", "actor", "action"]
+    assert "'=HYPERLINK(1)" in [row[3] for row in rows[1:]]
+    assert not any(cell.startswith("=") for row in rows for cell in row)
+
+
+def test_jobs_are_private_to_their_author(app, client, admin, make_user):
+    with app.app_context():
+        job = Job(kind="audit.export", params={}, created_by_id=admin[0])
+        db.session.add(job)
+        db.session.commit()
+        job_id = job.id
+    _id, email = make_user("organizer")
+    client.login(email)
+    assert client.get(f"/jobs/{job_id}").status_code == 404
+    assert client.get(f"/jobs/{job_id}.json").status_code == 404
+
+
+def test_failed_job_is_reported_and_changes_nothing(app, admin):
+    from organizer.jobs import services as jobs
+
+    @jobs.job_handler("test.fail")
+    def fail(job, progress):
+        progress.report(1, 10)
+        raise RuntimeError("disk full")
+
+    with app.app_context():
+        job = jobs.create_job("test.fail", {}, admin[0])
+        db.session.commit()
+        finished = jobs.run_job(job.id)
+        assert finished.state == "failed" and "disk full" in finished.error
+        assert db.session.scalar(select(Job.done).where(Job.id == job.id)) == 1
+    del jobs.JOB_HANDLERS["test.fail"]
