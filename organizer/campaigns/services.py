@@ -211,6 +211,8 @@ def save_campaign(
             setattr(campaign, name, _clean(data[name]))
     campaign.lead_id = lead_id
     members = set(team_ids) | ({lead_id} if lead_id else set())
+    if campaign.id is None:
+        members.add(by.id)  # whoever starts a campaign is on its team
     campaign.team = list(db.session.scalars(select(User).where(User.id.in_(members)))) if members else []
     campaign.issues = list(db.session.scalars(select(Issue).where(Issue.id.in_(issue_ids)))) if issue_ids else []
     _replace_stakeholders(campaign, stakeholders)
