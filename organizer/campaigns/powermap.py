@@ -50,11 +50,11 @@ class PowerMap:
     top: int = TOP
 
 
-def cell_origin(stance: int, influence: int) -> tuple[int, int]:
+def cell_origin(stance: int, influence: int, cell_width: int = CELL_WIDTH, cell_height: int = CELL_HEIGHT):
     """Top-left corner of the cell of (stance, influence): stance grows rightwards, influence upwards."""
     column = stance - STANCE_RANGE.start
     row = INFLUENCE_RANGE.stop - 1 - influence
-    return LEFT + column * CELL_WIDTH, TOP + row * CELL_HEIGHT
+    return LEFT + column * cell_width, TOP + row * cell_height
 
 
 def _fill(stance: int) -> str:
@@ -65,33 +65,39 @@ def _shorten(name: str, limit: int) -> str:
     return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"
 
 
-def build(links) -> PowerMap:
-    """Lay out campaign actors (anything with id, actor, role, influence, stance) on the grid."""
-    width = LEFT + CELL_WIDTH * len(STANCE_RANGE) + 8
-    height = TOP + CELL_HEIGHT * len(INFLUENCE_RANGE) + BOTTOM
-    power_map = PowerMap(width=width, height=height)
+def build(links, cell_width: int = CELL_WIDTH, cell_height: int = CELL_HEIGHT) -> PowerMap:
+    """Lay out campaign actors (anything with id, actor, role, influence, stance) on the grid.
+
+    The printed sheet uses flatter cells to fit one page."""
+
+    def cell_origin_here(stance, influence):
+        return cell_origin(stance, influence, cell_width, cell_height)
+
+    width = LEFT + cell_width * len(STANCE_RANGE) + 8
+    height = TOP + cell_height * len(INFLUENCE_RANGE) + BOTTOM
+    power_map = PowerMap(width=width, height=height, cell_width=cell_width, cell_height=cell_height)
     for influence in reversed(INFLUENCE_RANGE):
         for stance in STANCE_RANGE:
-            x, y = cell_origin(stance, influence)
+            x, y = cell_origin_here(stance, influence)
             power_map.cells.append(Cell(stance, influence, x, y, _fill(stance)))
-    power_map.stance_ticks = [(stance, cell_origin(stance, 1)[0] + CELL_WIDTH // 2) for stance in STANCE_RANGE]
+    power_map.stance_ticks = [(stance, cell_origin_here(stance, 1)[0] + cell_width // 2) for stance in STANCE_RANGE]
     power_map.influence_ticks = [
-        (influence, cell_origin(0, influence)[1] + CELL_HEIGHT // 2) for influence in INFLUENCE_RANGE
+        (influence, cell_origin_here(0, influence)[1] + cell_height // 2) for influence in INFLUENCE_RANGE
     ]
     by_cell: dict[tuple[int, int], list] = {}
     order = {"primary": 0, "secondary": 1, "other": 2}
     for link in sorted(links, key=lambda link: (order.get(link.role, 3), link.actor.name.lower())):
         by_cell.setdefault((link.stance, link.influence), []).append(link)
     for (stance, influence), members in by_cell.items():
-        x, y = cell_origin(stance, influence)
+        x, y = cell_origin_here(stance, influence)
         columns = 1 if len(members) <= SLOTS_PER_COLUMN else 2
         limit = 19 if columns == 1 else 8
-        slot_height = (CELL_HEIGHT - 8) // min(len(members), SLOTS_PER_COLUMN) if len(members) > 1 else CELL_HEIGHT
-        slot_height = min(slot_height, CELL_HEIGHT // 2)
+        slot_height = (cell_height - 8) // min(len(members), SLOTS_PER_COLUMN) if len(members) > 1 else cell_height
+        slot_height = min(slot_height, cell_height // 2)
         for index, link in enumerate(members[: SLOTS_PER_COLUMN * 2]):
             column, row = divmod(index, SLOTS_PER_COLUMN)
-            cx = x + 12 + column * (CELL_WIDTH // 2)
-            cy = y + 4 + slot_height // 2 + row * slot_height if len(members) > 1 else y + CELL_HEIGHT // 2
+            cx = x + 12 + column * (cell_width // 2)
+            cy = y + 4 + slot_height // 2 + row * slot_height if len(members) > 1 else y + cell_height // 2
             power_map.points.append(
                 Point(
                     link_id=link.id,

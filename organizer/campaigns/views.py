@@ -310,8 +310,7 @@ def print_campaign(campaign_id: int):
     pdf = render_pdf(
         "campaigns/print.html",
         campaign=campaign,
-        power_map=powermap.build(campaign.campaign_actors),
-        links=_sorted_links(campaign),
+        power_map=powermap.build(campaign.campaign_actors, cell_height=56),
         primary=services.targets(campaign, "primary"),
         secondary=services.targets(campaign, "secondary"),
         printed_at=services.utcnow(),
