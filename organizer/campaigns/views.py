@@ -171,7 +171,7 @@ def new_campaign():
         return redirect(url_for("campaigns.show", campaign_id=campaign.id))
     if request.method == "GET":
         form.pad_stakeholders()
-    return render_template("campaigns/edit.html", form=form, campaign=None), 200 if not form.errors else 422
+    return render_template("campaigns/edit.html", form=form, campaign=None)
 
 
 @bp.route("/<int:campaign_id>")
@@ -252,7 +252,7 @@ def edit(campaign_id: int):
         return render_template("campaigns/edit.html", form=form, campaign=campaign)
     form = _campaign_form(campaign, formdata=request.form)
     if not form.validate_on_submit():
-        return render_template("campaigns/edit.html", form=form, campaign=campaign), 422
+        return render_template("campaigns/edit.html", form=form, campaign=campaign)
     if form.version.data != str(campaign.version):
         return _campaign_conflict(form, campaign)
     try:
@@ -372,8 +372,7 @@ def new_action(campaign_id: int):
         return redirect(url_for("campaigns.action", action_id=action.id))
     if request.method == "GET":
         _pad_demands(form, 3)
-    status = 422 if form.errors else 200
-    return render_template("campaigns/action_edit.html", form=form, campaign=campaign, action=None), status
+    return render_template("campaigns/action_edit.html", form=form, campaign=campaign, action=None)
 
 
 @bp.route("/actions/<int:action_id>")
@@ -407,7 +406,7 @@ def action(action_id: int):
         turnout=services.actual_turnout(action),
         rsvps=services.rsvp_count(action),
         evaluation_form=evaluation_form,
-        walk_in_form=WalkInForm(formdata=None) if can_edit else None,
+        walk_in_form=WalkInForm(formdata=None, prefix="walkin") if can_edit else None,
         rsvp_form=RsvpForm(formdata=None),
         button_form=ButtonForm(),
         links=_sorted_links(action.campaign),
@@ -450,7 +449,7 @@ def edit_action(action_id: int):
         return render_template("campaigns/action_edit.html", form=form, campaign=campaign, action=action)
     form = _action_form(campaign, action, formdata=request.form)
     if not form.validate_on_submit():
-        return render_template("campaigns/action_edit.html", form=form, campaign=campaign, action=action), 422
+        return render_template("campaigns/action_edit.html", form=form, campaign=campaign, action=action)
     if form.version.data != str(action.version):
         return _action_conflict(form, action)
     try:
@@ -492,7 +491,7 @@ def walk_in(action_id: int):
     """Check in someone who came without being on the list (with their consent)."""
     action = _action_or_404(action_id)
     _require_edit(action.campaign)
-    form = WalkInForm()
+    form = WalkInForm(prefix="walkin")
     if not form.validate_on_submit():
         flash(" ".join(error for errors in form.errors.values() for error in errors), "error")
         return redirect(url_for("campaigns.action", action_id=action.id) + "#walk-in")
@@ -569,14 +568,13 @@ def evaluate(action_id: int):
                 turnout=services.actual_turnout(action),
                 rsvps=services.rsvp_count(action),
                 evaluation_form=form,
-                walk_in_form=WalkInForm(formdata=None),
+                walk_in_form=WalkInForm(formdata=None, prefix="walkin"),
                 rsvp_form=RsvpForm(formdata=None),
                 button_form=ButtonForm(),
                 links=_sorted_links(action.campaign),
                 influence_range=list(reversed(INFLUENCE_RANGE)),
                 stance_range=list(STANCE_RANGE),
             ),
-            422,
         )
     changes = services.evaluate(action, {name: getattr(form, name).data for name in services.EVALUATION_FIELDS}, moves)
     audit.record("action.evaluate", action, power_changes=len(changes))
@@ -631,8 +629,7 @@ def edit_actor(actor_id: int | None = None):
         db.session.commit()
         flash(_("%(name)s saved.", name=actor.name), "success")
         return redirect(url_for("campaigns.actors") + f"#actor-{actor.id}")
-    status = 422 if form.errors else 200
-    return render_template("campaigns/actor_edit.html", form=form, actor=actor), status
+    return render_template("campaigns/actor_edit.html", form=form, actor=actor)
 
 
 @bp.route("/local-government")
@@ -686,7 +683,7 @@ def edit_local_body(body_id: int | None = None):
         return render_template("campaigns/local_body_edit.html", form=form, body=body)
     form = LocalBodyForm()
     if not form.validate_on_submit():
-        return render_template("campaigns/local_body_edit.html", form=form, body=body), 422
+        return render_template("campaigns/local_body_edit.html", form=form, body=body)
     rows = [
         services.MeetingRow(
             starts_at=services.local_to_utc(row.starts_at.data, _timezone()),

@@ -78,7 +78,7 @@ def test_plan_an_action_with_demands_then_record_answers(app, client, campaign_w
             "ends_at": "2030-06-12T17:00",
         },
     )
-    assert bad.status_code == 422
+    assert bad.status_code == 200
     assert "The end must come after the start." in bad.get_data(as_text=True)
 
 
@@ -118,8 +118,8 @@ def test_rsvp_check_in_and_walk_in(app, client, campaign_world):
     assert "Amélie Hidden" not in page
     assert client.post_form(f"{url}/attendees", {"resident_id": str(amina), "rsvp": "yes"}).status_code == 302
     # A walk-in without consent is refused; with consent, checked in.
-    client.post_form(f"{url}/walk-in", {"name": "Paul Martin"})
-    client.post_form(f"{url}/walk-in", {"name": "Sophie Roux", "consent": "y"})
+    client.post_form(f"{url}/walk-in", {"walkin-name": "Paul Martin"})
+    client.post_form(f"{url}/walk-in", {"walkin-name": "Sophie Roux", "walkin-consent": "y"})
     with app.app_context():
         action = services.load_action(w["action"])
         assert sorted(a.display_name for a in action.attendees) == ["Amina Haddad", "Sophie Roux"]
@@ -188,7 +188,7 @@ def test_evaluation_refuses_out_of_range_moves(app, client, campaign_world):
         f"/campaigns/actions/{w['action']}/evaluation",
         {"lessons": "Gardé", f"stance-{link_id}": "7"},
     )
-    assert response.status_code == 422
+    assert response.status_code == 200
     assert "Gardé" in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.get(Action, w["action"]).evaluated_at is None
