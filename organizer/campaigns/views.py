@@ -557,24 +557,22 @@ def evaluate(action_id: int):
     if not form.validate_on_submit() or errors:
         if errors:
             flash(_("Invalid influence or stance for: %(names)s.", names=", ".join(errors)), "error")
-        return (
-            render_template(
-                "campaigns/action.html",
-                action=action,
-                campaign=action.campaign,
-                can_edit=True,
-                query="",
-                found=[],
-                turnout=services.actual_turnout(action),
-                rsvps=services.rsvp_count(action),
-                evaluation_form=form,
-                walk_in_form=WalkInForm(formdata=None, prefix="walkin"),
-                rsvp_form=RsvpForm(formdata=None),
-                button_form=ButtonForm(),
-                links=_sorted_links(action.campaign),
-                influence_range=list(reversed(INFLUENCE_RANGE)),
-                stance_range=list(STANCE_RANGE),
-            ),
+        return render_template(
+            "campaigns/action.html",
+            action=action,
+            campaign=action.campaign,
+            can_edit=True,
+            query="",
+            found=[],
+            turnout=services.actual_turnout(action),
+            rsvps=services.rsvp_count(action),
+            evaluation_form=form,
+            walk_in_form=WalkInForm(formdata=None, prefix="walkin"),
+            rsvp_form=RsvpForm(formdata=None),
+            button_form=ButtonForm(),
+            links=_sorted_links(action.campaign),
+            influence_range=list(reversed(INFLUENCE_RANGE)),
+            stance_range=list(STANCE_RANGE),
         )
     changes = services.evaluate(action, {name: getattr(form, name).data for name in services.EVALUATION_FIELDS}, moves)
     audit.record("action.evaluate", action, power_changes=len(changes))
