@@ -19,7 +19,7 @@ from icalendar import Calendar, Event
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from organizer.campaigns.models import ACTION_KINDS, DEMAND_ANSWERS, Action
+from organizer.campaigns.models import ACTION_KINDS, DEMAND_ANSWERS, Action, CouncilMeeting
 from organizer.campaigns.services import as_utc
 from organizer.db import utcnow
 from organizer.extensions import db
@@ -92,6 +92,27 @@ def campaign_actions(user, since: datetime) -> Iterable[CalendarEntry]:
         .order_by(Action.starts_at)
     )
     return [action_entry(action) for action in actions]
+
+
+@calendar_source
+def council_meetings(user, since: datetime) -> Iterable[CalendarEntry]:
+    """Council sessions of the local government directory: where targets decide in public."""
+    meetings = db.session.scalars(
+        select(CouncilMeeting)
+        .where(CouncilMeeting.starts_at >= since)
+        .options(selectinload(CouncilMeeting.local_body))
+        .order_by(CouncilMeeting.starts_at)
+    )
+    return [
+        CalendarEntry(
+            uid=_uid("council-meeting", meeting.id),
+            summary=f"{meeting.title or _('Council meeting')} · {meeting.local_body.name}",
+            starts_at=as_utc(meeting.starts_at),
+            location=meeting.place or meeting.local_body.address,
+            url=url_for("campaigns.local_bodies", _external=True) + f"#body-{meeting.local_body_id}",
+        )
+        for meeting in meetings
+    ]
 
 
 def to_ical(entries: Iterable[CalendarEntry], name: str) -> bytes:

@@ -29,6 +29,7 @@ from organizer.campaigns.models import (
     STAKEHOLDER_KINDS,
     STANCES,
 )
+from organizer.residents.normalize import phone_e164
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -194,12 +195,16 @@ class WalkInForm(FlaskForm):
     """Someone who came without being on the list."""
 
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    phone = StringField(_l("Phone (optional)"), validators=[Optional(), Length(max=20)])
+    phone = StringField(_l("Phone (optional)"), validators=[Optional(), Length(max=30)])
     consent = BooleanField(
         _l("They agree that we keep their name to keep them informed"),
         validators=[DataRequired(_l("Without their consent, count them but do not write their name."))],
     )
     submit = SubmitField(_l("Check in"))
+
+    def validate_phone(self, field):
+        if field.data and phone_e164(field.data) is None:
+            raise ValidationError(_l("This does not look like a phone number."))
 
 
 class RsvpForm(FlaskForm):

@@ -44,6 +44,7 @@ class PowerMap:
     points: list[Point] = field(default_factory=list)
     stance_ticks: list[tuple[int, int]] = field(default_factory=list)  # (value, x)
     influence_ticks: list[tuple[int, int]] = field(default_factory=list)  # (value, y)
+    overflow: list[tuple[int, int, int]] = field(default_factory=list)  # (x, y, actors not drawn) per full cell
     cell_width: int = CELL_WIDTH
     cell_height: int = CELL_HEIGHT
     left: int = LEFT
@@ -94,7 +95,10 @@ def build(links, cell_width: int = CELL_WIDTH, cell_height: int = CELL_HEIGHT) -
         limit = 19 if columns == 1 else 8
         slot_height = (cell_height - 8) // min(len(members), SLOTS_PER_COLUMN) if len(members) > 1 else cell_height
         slot_height = min(slot_height, cell_height // 2)
-        for index, link in enumerate(members[: SLOTS_PER_COLUMN * 2]):
+        shown = SLOTS_PER_COLUMN * 2 if len(members) <= SLOTS_PER_COLUMN * 2 else SLOTS_PER_COLUMN * 2 - 1
+        if len(members) > shown:
+            power_map.overflow.append((x + cell_width - 6, y + cell_height - 6, len(members) - shown))
+        for index, link in enumerate(members[:shown]):
             column, row = divmod(index, SLOTS_PER_COLUMN)
             cx = x + 12 + column * (cell_width // 2)
             cy = y + 4 + slot_height // 2 + row * slot_height if len(members) > 1 else y + cell_height // 2

@@ -26,6 +26,7 @@ from organizer.campaigns.models import (
 from organizer.conversations.models import Issue
 from organizer.db import utcnow
 from organizer.extensions import db
+from organizer.residents.normalize import phone_e164
 
 CAMPAIGN_FIELDS = (
     "name",
@@ -354,6 +355,13 @@ def save_action(action: Action | None, campaign: Campaign, data: dict, demands: 
         demand.answer, demand.answer_note = row.answer or "no_answer", _clean(row.answer_note)
         rows.append(demand)
     action.demands = rows
+    if action.target_actor_id and all(link.actor_id != action.target_actor_id for link in campaign.campaign_actors):
+        # The target of an action belongs on the campaign's power map.
+        target = db.session.get(Actor, action.target_actor_id)
+        if target is not None:
+            campaign.campaign_actors.append(
+                CampaignActor(actor=target, role="other", influence=target.influence, stance=target.stance)
+            )
     db.session.flush()
     return action
 
@@ -376,7 +384,7 @@ def add_walk_in(action: Action, name: str, *, phone: str | None, consent: bool) 
     """Someone who came without being on the list: kept by name only with their consent."""
     if not consent:
         raise ValueError("walk-ins are recorded only with their consent")
-    attendee = Attendee(name=name.strip(), phone=_clean(phone), consent=True, rsvp=None)
+    attendee = Attendee(name=name.strip(), phone=phone_e164(phone), consent=True, rsvp=None)
     action.attendees.append(attendee)
     set_attended(attendee, True)
     db.session.flush()

@@ -493,7 +493,7 @@ def walk_in(action_id: int):
     _require_edit(action.campaign)
     form = WalkInForm(prefix="walkin")
     if not form.validate_on_submit():
-        flash(" ".join(error for errors in form.errors.values() for error in errors), "error")
+        flash(" ".join(str(error) for errors in form.errors.values() for error in errors), "error")
         return redirect(url_for("campaigns.action", action_id=action.id) + "#walk-in")
     attendee = services.add_walk_in(action, form.name.data, phone=form.phone.data, consent=form.consent.data)
     audit.record("action.attendee", action, attendee=attendee.id, walk_in=True)

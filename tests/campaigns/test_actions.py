@@ -46,6 +46,7 @@ def test_plan_an_action_with_demands_then_record_answers(app, client, campaign_w
         # 18:30 in Paris in summer is 16:30 UTC.
         assert services.as_utc(action.starts_at).strftime("%H:%M") == "16:30"
         assert [d.text for d in action.demands] == ["Chaudière neuve avant l'hiver"]
+        assert w["landlord"] in {link.actor_id for link in action.campaign.campaign_actors}
         version = action.version
     page = client.get(f"/campaigns/actions/{action_id}/edit").get_data(as_text=True)
     assert 'value="2030-06-12T18:30"' in page
@@ -118,11 +119,19 @@ def test_rsvp_check_in_and_walk_in(app, client, campaign_world):
     assert "Amélie Hidden" not in page
     assert client.post_form(f"{url}/attendees", {"resident_id": str(amina), "rsvp": "yes"}).status_code == 302
     # A walk-in without consent is refused; with consent, checked in.
-    client.post_form(f"{url}/walk-in", {"walkin-name": "Paul Martin"})
-    client.post_form(f"{url}/walk-in", {"walkin-name": "Sophie Roux", "walkin-consent": "y"})
+    refused = client.post_form(f"{url}/walk-in", {"walkin-name": "Paul Martin"}, follow_redirects=True)
+    assert "Without their consent, count them but do not write their name." in refused.get_data(as_text=True)
+    bad_phone = client.post_form(
+        f"{url}/walk-in", {"walkin-name": "Sophie Roux", "walkin-phone": "abc", "walkin-consent": "y"}
+    )
+    assert bad_phone.status_code == 302
+    client.post_form(
+        f"{url}/walk-in", {"walkin-name": "Sophie Roux", "walkin-phone": "06 12 34 56 78", "walkin-consent": "y"}
+    )
     with app.app_context():
         action = services.load_action(w["action"])
         assert sorted(a.display_name for a in action.attendees) == ["Amina Haddad", "Sophie Roux"]
+        assert next(a for a in action.attendees if a.name == "Sophie Roux").phone == "+33612345678"
         assert services.rsvp_count(action) == 1
         assert services.actual_turnout(action) == 1
         amina_row = next(a for a in action.attendees if a.resident_id == amina)
@@ -192,3 +201,25 @@ def test_evaluation_refuses_out_of_range_moves(app, client, campaign_world):
     assert "Gardé" in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.get(Action, w["action"]).evaluated_at is None
+
+
+def test_target_of_an_action_joins_the_power_map(app, campaign_world):
+    w = campaign_world
+    with app.app_context():
+        campaign = get_campaign(w["campaign"])
+        school = services.save_actor(None, {"name": "Conseil d'école", "kind": "body", "influence": 2, "stance": 1})
+        services.save_action(
+            None,
+            campaign,
+            {
+                "kind": "training",
+                "title": "Formation",
+                "starts_at": campaign.actions[0].starts_at,
+                "target_actor_id": school.id,
+            },
+            [],
+            by=db.session.get(services.User, w["organizer_id"]),
+        )
+        db.session.commit()
+        link = next(link for link in get_campaign(w["campaign"]).campaign_actors if link.actor_id == school.id)
+        assert (link.role, link.influence, link.stance) == ("other", 2, 1)

@@ -94,6 +94,7 @@ def test_calendar_sources_registry_feeds_other_records(app, campaign_world):
     finally:
         calendar.CALENDAR_SOURCES.remove(meetings)
     uids = sorted(str(event["UID"]) for event in cal.walk("VEVENT"))
+    # (No council meeting in this world: the directory's source adds nothing.)
     assert uids == sorted([f"action-{campaign_world['action']}@organizer.invalid", "meeting-7@organizer.invalid"])
     meeting = next(e for e in cal.walk("VEVENT") if str(e["UID"]).startswith("meeting"))
     # No end given: two hours by default.
@@ -134,3 +135,20 @@ def test_campaign_pdf_has_chart_and_power_map(app, client, campaign_world):
     with app.app_context():
         events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "campaign.print")).all()
         assert [(e.target_type, e.target_id) for e in events] == [("campaigns", w["campaign"])]
+
+
+def test_council_meetings_are_in_the_feed(app, campaign_world):
+    with app.app_context():
+        services.save_local_body(
+            None,
+            {"level": "commune", "name": "Mont-Bonvillers", "address": "Mairie"},
+            [services.MeetingRow(starts_at=datetime(2030, 2, 5, 18, 0, tzinfo=UTC), title="Conseil municipal")],
+        )
+        db.session.commit()
+    with app.test_request_context():
+        user = db.session.get(User, campaign_world["organizer_id"])
+        cal = Calendar.from_ical(calendar.feed_for(user))
+    meeting = next(e for e in cal.walk("VEVENT") if str(e["UID"]).startswith("council-meeting-"))
+    assert str(meeting["SUMMARY"]) == "Conseil municipal · Mont-Bonvillers"
+    assert meeting.decoded("DTSTART") == datetime(2030, 2, 5, 18, 0, tzinfo=UTC)
+    assert str(meeting["LOCATION"]) == "Mairie"
