@@ -24,7 +24,7 @@ from organizer.extensions import db
 CAMPAIGN_STATUSES = {
     "research": _l("Research"),
     "planning": _l("Planning"),
-    "active": _l("Active"),
+    "active": _l("Under way"),
     "won": _l("Won"),
     "lost": _l("Lost"),
     "paused": _l("Paused"),
