@@ -527,6 +527,27 @@ def update_attendee(action_id: int, attendee_id: int):
     return redirect(url_for("campaigns.action", action_id=action.id) + f"#attendee-{attendee_id}")
 
 
+def _action_page_with(action: Action, evaluation_form: EvaluationForm) -> str:
+    """The action page re-displaying an evaluation form as it was sent."""
+    return render_template(
+        "campaigns/action.html",
+        action=action,
+        campaign=action.campaign,
+        can_edit=True,
+        query="",
+        found=[],
+        turnout=services.actual_turnout(action),
+        rsvps=services.rsvp_count(action),
+        evaluation_form=evaluation_form,
+        walk_in_form=WalkInForm(formdata=None, prefix="walkin"),
+        rsvp_form=RsvpForm(formdata=None),
+        button_form=ButtonForm(),
+        links=_sorted_links(action.campaign),
+        influence_range=list(reversed(INFLUENCE_RANGE)),
+        stance_range=list(STANCE_RANGE),
+    )
+
+
 def _power_moves(action: Action) -> tuple[dict[int, tuple[int, int]], list[str]]:
     """Read influence-<id>/stance-<id> pairs from the evaluation form."""
     moves, errors = {}, []
@@ -557,26 +578,19 @@ def evaluate(action_id: int):
     if not form.validate_on_submit() or errors:
         if errors:
             flash(_("Invalid influence or stance for: %(names)s.", names=", ".join(errors)), "error")
-        return render_template(
-            "campaigns/action.html",
-            action=action,
-            campaign=action.campaign,
-            can_edit=True,
-            query="",
-            found=[],
-            turnout=services.actual_turnout(action),
-            rsvps=services.rsvp_count(action),
-            evaluation_form=form,
-            walk_in_form=WalkInForm(formdata=None, prefix="walkin"),
-            rsvp_form=RsvpForm(formdata=None),
-            button_form=ButtonForm(),
-            links=_sorted_links(action.campaign),
-            influence_range=list(reversed(INFLUENCE_RANGE)),
-            stance_range=list(STANCE_RANGE),
+        return _action_page_with(action, form)
+    try:
+        data = {name: getattr(form, name).data for name in services.EVALUATION_FIELDS}
+        changes = services.evaluate(action, data, moves)
+        audit.record("action.evaluate", action, power_changes=len(changes))
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        flash(
+            _("Someone else saved this action at the same moment: yours was not saved. Check and send it again."),
+            "error",
         )
-    changes = services.evaluate(action, {name: getattr(form, name).data for name in services.EVALUATION_FIELDS}, moves)
-    audit.record("action.evaluate", action, power_changes=len(changes))
-    db.session.commit()
+        return _action_page_with(_action_or_404(action_id), form), 409
     flash(_("Evaluation saved."), "success")
     return redirect(url_for("campaigns.action", action_id=action.id) + "#evaluation")
 

@@ -223,3 +223,26 @@ def test_target_of_an_action_joins_the_power_map(app, campaign_world):
         db.session.commit()
         link = next(link for link in get_campaign(w["campaign"]).campaign_actors if link.actor_id == school.id)
         assert (link.role, link.influence, link.stance) == ("other", 2, 1)
+
+
+def test_evaluation_saved_by_someone_else_at_the_same_moment_is_not_overwritten(
+    app, client, campaign_world, monkeypatch
+):
+    from sqlalchemy import text
+
+    w = campaign_world
+    original = services.evaluate
+
+    def concurrent_save_first(action, data, moves):
+        # Another request's UPDATE lands between our read and our write.
+        db.session.execute(text("UPDATE actions SET version = version + 1 WHERE id = :id"), {"id": action.id})
+        return original(action, data, moves)
+
+    monkeypatch.setattr(services, "evaluate", concurrent_save_first)
+    client.login(w["organizer"])
+    response = client.post_form(f"/campaigns/actions/{w['action']}/evaluation", {"lessons": "Ma leçon"})
+    assert response.status_code == 409
+    page = response.get_data(as_text=True)
+    assert "yours was not saved" in page and "Ma leçon" in page
+    with app.app_context():
+        assert db.session.get(Action, w["action"]).lessons is None
