@@ -41,6 +41,8 @@ class CalendarEntry:
     description: str | None = None
     url: str | None = None
     updated_at: datetime | None = None
+    # Incremented on each change, so calendar apps replace their copy.
+    sequence: int = 0
 
 
 CalendarSource = Callable[[object, datetime], Iterable[CalendarEntry]]
@@ -79,6 +81,7 @@ def action_entry(action: Action) -> CalendarEntry:
         description="\n".join(lines),
         url=url_for("campaigns.action", action_id=action.id, _external=True),
         updated_at=as_utc(action.updated_at),
+        sequence=(action.version or 1) - 1,
     )
 
 
@@ -141,6 +144,7 @@ def to_ical(entries: Iterable[CalendarEntry], name: str) -> bytes:
             event.add("url", entry.url)
         if entry.updated_at:
             event.add("last-modified", entry.updated_at.replace(microsecond=0))
+        event.add("sequence", entry.sequence)
         cal.add_component(event)
     return cal.to_ical()
 

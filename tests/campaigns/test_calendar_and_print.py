@@ -50,6 +50,7 @@ def test_calendar_feed_parses_back_and_revocation_refuses_it(app, client, campai
     assert event.decoded("DTEND") == expected_end
     assert str(event["UID"]) == f"action-{w['action']}@organizer.invalid"
     assert event.get("DTSTAMP") is not None
+    assert int(event["SEQUENCE"]) == 0
     assert str(event["URL"]).endswith(f"/campaigns/actions/{w['action']}")
     assert "Un calendrier des travaux" in str(event["DESCRIPTION"])
     with app.app_context():
