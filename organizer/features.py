@@ -6,7 +6,9 @@ import importlib.util
 from types import ModuleType
 
 # Order matters for demo data: people before turfs before conversations.
-FEATURES = ("core", "auth", "users", "audit", "demo", "residents", "turfs", "conversations", "privacy", "jobs")
+FEATURES = (
+    "core", "auth", "users", "audit", "demo", "residents", "turfs", "conversations", "campaigns", "privacy", "jobs",
+)
 
 
 def feature_modules(name: str) -> list[ModuleType]:

@@ -1,0 +1,1 @@
+"""Campaigns: strategy charts, power maps, actions and their evaluation, calendar feeds."""
