@@ -293,7 +293,7 @@ def save_one_on_one(meeting: OneOnOne | None, data: dict, issues: list[Issue], b
         raise ConversationError("answer")
     creating = meeting is None
     if creating:
-        meeting = OneOnOne(organizer_id=by_user.id)
+        meeting = OneOnOne(organizer_id=by_user.id, issues=[])
         db.session.add(meeting)
     previous_assessment = None if creating else meeting.assessment
     for name in ONE_ON_ONE_FIELDS:
@@ -345,7 +345,7 @@ def save_house_meeting(
     """Create or update a house meeting; new attendees become residents with their consent recorded."""
     creating = meeting is None
     if creating:
-        meeting = HouseMeeting(organizer_id=by_user.id)
+        meeting = HouseMeeting(organizer_id=by_user.id, attendees=[], issues=[])
         db.session.add(meeting)
     for name in ("host_id", "held_on", "place", "notes"):
         if name in data:

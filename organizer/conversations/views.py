@@ -805,3 +805,7 @@ def _next_stage(stage: str | None) -> str:
     stages = list(STAGE_LABELS)
     index = stages.index(stage) if stage in stages else 0
     return stages[min(index + 1, len(stages) - 1)]
+
+
+# The resident page's timeline reads conversations through these sources (registered on import).
+from organizer.conversations import timeline as _timeline  # noqa: E402, F401
