@@ -7,7 +7,17 @@ from types import ModuleType
 
 # Order matters for demo data: people before turfs before conversations.
 FEATURES = (
-    "core", "auth", "users", "audit", "demo", "residents", "turfs", "conversations", "campaigns", "privacy", "jobs",
+    "core",
+    "auth",
+    "users",
+    "audit",
+    "demo",
+    "residents",
+    "turfs",
+    "conversations",
+    "campaigns",
+    "privacy",
+    "jobs",
 )
 
 

@@ -11,10 +11,14 @@ from organizer.auth.models import Role
 from organizer.auth.permissions import require_recent_auth, require_role
 from organizer.db import utcnow
 from organizer.extensions import db
+from organizer.features import feature_modules
 from organizer.printing.pdf import pdf_response, render_pdf
 from organizer.privacy import services, tracking  # noqa: F401 - tracking registers the revision hook
 from organizer.privacy.forms import ErasureForm, ObjectionForm, PurgeForm
 from organizer.residents.models import Resident
+
+# Each feature's organizer/<feature>/privacy.py registers its erasers and subject-access sections.
+PRIVACY_MODULES = feature_modules("privacy")
 
 bp = Blueprint("privacy", __name__)
 URL_PREFIX = "/privacy"
@@ -64,6 +68,11 @@ SECTION_LABELS = {
     "issues": _l("Issues you care about"),
     "rectifications": _l("Corrections"),
     "door_knocks": _l("Door knocks"),
+    "one_on_ones": _l("One-on-one meetings"),
+    "assessments": _l("Assessments"),
+    "house_meetings": _l("House meetings"),
+    "commitments": _l("Commitments"),
+    "leadership_ladder": _l("Leadership ladder"),
 }
 
 

@@ -141,3 +141,64 @@ def test_retention_page_for_admins(app, client, admin, resident_id):
     client.post_form("/privacy/retention")
     with app.app_context():
         assert db.session.get(Resident, resident_id) is None
+
+
+def test_conversations_are_in_the_export_and_go_with_erasure(app, client, resident_id, make_user):
+    from datetime import date
+
+    from organizer.conversations.models import Commitment, HouseMeeting, HouseMeetingAttendee, OneOnOne, StageChange
+
+    organizer_id, email = make_user("organizer")
+    with app.app_context():
+        db.session.add(
+            OneOnOne(
+                organizer_id=organizer_id,
+                resident_id=resident_id,
+                met_on=date(2026, 10, 2),
+                story="Élève seule ses deux enfants",
+                needs="un logement sain",
+            )
+        )
+        meeting = HouseMeeting(
+            host_id=resident_id,
+            held_on=date(2026, 10, 9),
+            place="chez Hélène, 12 bis rue Joffre",
+            notes="Hélène a parlé de son propriétaire",
+            organizer_id=organizer_id,
+        )
+        db.session.add(meeting)
+        db.session.flush()
+        db.session.add(HouseMeetingAttendee(house_meeting_id=meeting.id, resident_id=resident_id))
+        db.session.add(
+            Commitment(
+                from_resident_id=resident_id,
+                what="Venir à la réunion publique",
+                due_on=date(2026, 11, 1),
+                status="open",
+                owner_id=organizer_id,
+            )
+        )
+        db.session.add(
+            StageChange(
+                resident_id=resident_id,
+                from_stage="contact",
+                to_stage="supporter",
+                evidence_kind="hosted",
+                evidence="A accueilli une réunion",
+                by_id=organizer_id,
+            )
+        )
+        db.session.commit()
+    client.login(email)
+    data = client.get(f"/privacy/residents/{resident_id}/export.json").json
+    assert data["one_on_ones"][0]["story"] == "Élève seule ses deux enfants"
+    assert data["house_meetings"][0]["role"] == "host"
+    assert data["commitments"][0]["what"] == "Venir à la réunion publique"
+    assert data["leadership_ladder"][0]["to"] == "supporter"
+    client.post_form(f"/privacy/residents/{resident_id}/erase", {"confirmation": "EFFACER"})
+    with app.app_context():
+        assert db.session.scalar(select(func.count(OneOnOne.id))) == 0
+        assert db.session.scalar(select(func.count(Commitment.id))) == 0
+        assert db.session.scalar(select(func.count(StageChange.id))) == 0
+        kept = db.session.scalar(select(HouseMeeting))
+        assert kept.host_id is None and kept.place is None and kept.notes is None
