@@ -226,11 +226,9 @@ def test_action_attendance_is_exported_then_anonymised(app, client, resident_id,
         db.session.commit()
     client.login(email)
     data = client.get(f"/privacy/residents/{resident_id}/export.json").json
-    assert (
-        data["actions"]
-        == [{"action": "Réunion publique", "date": "2026-11-05T18:00:00+00:00", "rsvp": "yes", "attended": True}]
-        or data["actions"][0]["action"] == "Réunion publique"
-    )
+    exported = data["actions"][0]
+    assert (exported["action"], exported["rsvp"], exported["attended"]) == ("Réunion publique", "yes", True)
+    assert exported["date"].startswith("2026-11-05T18:00")
     client.post_form(f"/privacy/residents/{resident_id}/erase", {"confirmation": "ERASE"})
     with app.app_context():
         kept = db.session.scalar(select(Attendee))
