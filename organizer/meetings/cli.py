@@ -4,6 +4,7 @@ from pathlib import Path
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 from flask_babel import force_locale
 
 from organizer.audit import services as audit
@@ -23,6 +24,7 @@ from organizer.meetings import printing, services
     show_default=True,
     help="Blank lines on the sign-in sheet.",
 )
+@with_appcontext
 def agenda_command(meeting_id: int, out: str, lang: str | None, sign_in: bool, blank: int) -> None:
     """Write the printable agenda (or the sign-in sheet) of a meeting to a PDF file."""
     meeting = services.load_meeting(meeting_id)

@@ -69,7 +69,7 @@ class ItemForm(FlaskForm):
     """Add or change an agenda item."""
 
     title = StringField(_l("Item"), validators=[DataRequired(), Length(max=200)])
-    minutes = IntegerField(_l("Minutes"), default=10, validators=[InputRequired(), NumberRange(min=0, max=600)])
+    minutes = IntegerField(_l("Duration (min)"), default=10, validators=[InputRequired(), NumberRange(min=0, max=600)])
     kind = SelectField(_l("Kind"), choices=list(KIND_LABELS.items()), default="discussion")
     lead_user_id = SelectField(_l("Lead"), coerce=_int_or_none)
     lead_text = StringField(_l("Or lead by name"), validators=[Optional(), Length(max=120)])
