@@ -1,13 +1,18 @@
-"""Action items from the minutes, and the commitments review pulled into an agenda."""
+"""Action items from the minutes become Commitments (conversations feature, source_type "meeting"), and the
+commitments review pulled into an agenda: what was due since the last meeting of the series, and the
+attendees' open follow-ups."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
+from organizer.conversations.models import Commitment
 from organizer.extensions import db
 from organizer.meetings.models import Meeting, MinutesActionItem
+
+SOURCE_TYPE = "meeting"
 
 
 @dataclass
@@ -18,7 +23,7 @@ class ReviewRow:
     what: str
     due: date | None
     done: bool
-    source: str
+    commitment_id: int
 
 
 def add_action_item(
@@ -29,9 +34,32 @@ def add_action_item(
     due_date: date | None = None,
     created_by=None,
 ) -> MinutesActionItem:
-    """Record an action item of the minutes."""
+    """Record an action item of the minutes and the Commitment it stands for.
+
+    The person who will do it made the promise (a user or a resident); a user follows up their own, the
+    chair (else whoever records it) follows up a resident's."""
+    if user_id and resident_id:
+        raise ValueError("an action item is done by one person")
+    commitment = Commitment(
+        from_user_id=user_id,
+        from_resident_id=resident_id,
+        what=what.strip(),
+        due_on=due_date,
+        status="open",
+        source_type=SOURCE_TYPE,
+        source_id=meeting.id,
+        owner_id=user_id or meeting.chair_id or getattr(created_by, "id", None),
+        created_by_id=getattr(created_by, "id", None),
+    )
+    db.session.add(commitment)
+    db.session.flush()
     item = MinutesActionItem(
-        meeting_id=meeting.id, what=what.strip(), user_id=user_id, resident_id=resident_id, due_date=due_date
+        meeting_id=meeting.id,
+        what=commitment.what,
+        user_id=user_id,
+        resident_id=resident_id,
+        due_date=due_date,
+        commitment_id=commitment.id,
     )
     db.session.add(item)
     db.session.flush()
@@ -39,78 +67,96 @@ def add_action_item(
 
 
 def set_done(item: MinutesActionItem, done: bool) -> None:
-    item.done = done
+    """Mark the commitment behind an action item done, or open again."""
+    commitment = item.commitment
+    if commitment is None:
+        return
+    commitment.status = "done" if done else "open"
+    commitment.done_at = datetime.now(UTC) if done else None
     db.session.flush()
 
 
 def delete_action_item(item: MinutesActionItem) -> None:
+    """Remove an action item entered by mistake, and the commitment it created."""
+    commitment = item.commitment
     db.session.delete(item)
+    if commitment is not None:
+        db.session.delete(commitment)
     db.session.flush()
 
 
 def previous_meeting(meeting: Meeting) -> Meeting | None:
     """The last meeting before this one of the same campaign, or of the same title series without one."""
     query = select(Meeting).where(Meeting.starts_at < meeting.starts_at, Meeting.id != meeting.id)
-    if meeting.campaign_id:
-        query = query.where(Meeting.campaign_id == meeting.campaign_id)
-    else:
-        query = query.where(Meeting.campaign_id.is_(None), Meeting.series_key == meeting.series_key)
-    return db.session.scalar(query.order_by(Meeting.starts_at.desc()).limit(1))
+    return db.session.scalar(_same_series(query, meeting).order_by(Meeting.starts_at.desc()).limit(1))
 
 
-def _series_meeting_ids(meeting: Meeting) -> select:
-    query = select(Meeting.id).where(Meeting.id != meeting.id)
+def _same_series(query, meeting: Meeting):
     if meeting.campaign_id:
         return query.where(Meeting.campaign_id == meeting.campaign_id)
     return query.where(Meeting.campaign_id.is_(None), Meeting.series_key == meeting.series_key)
 
 
-def _row(item: MinutesActionItem) -> ReviewRow:
-    return ReviewRow(item.who_name, item.what, item.due_date, item.done, item.meeting.title)
+def _who(commitment: Commitment) -> str:
+    if commitment.from_user is not None:
+        return commitment.from_user.display_name
+    if commitment.from_resident is not None:
+        return commitment.from_resident.display_name
+    return ""
+
+
+def _row(commitment: Commitment) -> ReviewRow:
+    return ReviewRow(_who(commitment), commitment.what, commitment.due_on, commitment.status == "done", commitment.id)
+
+
+def _load():
+    return (selectinload(Commitment.from_user), selectinload(Commitment.from_resident))
 
 
 def review(meeting: Meeting) -> tuple[list[ReviewRow], list[ReviewRow]]:
-    """(commitments due since the previous meeting of the series, other open commitments of the attendees)."""
+    """(commitments made at earlier meetings of the series and due since the previous one up to this one,
+    open commitments of the attendees not already listed).
+
+    Both lists read Commitments, so promises made in one-on-ones or at the door count as follow-ups too."""
     from organizer.meetings.services import to_local
 
-    options = (
-        selectinload(MinutesActionItem.user),
-        selectinload(MinutesActionItem.resident),
-        selectinload(MinutesActionItem.meeting),
-    )
     until = to_local(meeting.starts_at).date()
     previous = previous_meeting(meeting)
-    due_query = select(MinutesActionItem).where(
-        MinutesActionItem.meeting_id.in_(_series_meeting_ids(meeting)),
-        MinutesActionItem.due_date.isnot(None),
-        MinutesActionItem.due_date <= until,
+    series_ids = _same_series(select(Meeting.id).where(Meeting.id != meeting.id), meeting)
+    due_query = select(Commitment).where(
+        Commitment.source_type == SOURCE_TYPE,
+        Commitment.source_id.in_(series_ids),
+        Commitment.due_on.isnot(None),
+        Commitment.due_on <= until,
+        Commitment.status != "dropped",
     )
     if previous is not None:
-        due_query = due_query.where(MinutesActionItem.due_date >= to_local(previous.starts_at).date())
-    due_items = list(db.session.scalars(due_query.options(*options).order_by(MinutesActionItem.due_date)))
-    seen = {item.id for item in due_items}
+        due_query = due_query.where(Commitment.due_on >= to_local(previous.starts_at).date())
+    due = list(db.session.scalars(due_query.options(*_load()).order_by(Commitment.due_on, Commitment.id)))
+    seen = {commitment.id for commitment in due}
 
     user_ids = {row.user_id for row in meeting.user_attendees} | meeting.role_user_ids()
     resident_ids = {row.resident_id for row in meeting.resident_attendees}
     conditions = []
     if user_ids:
-        conditions.append(MinutesActionItem.user_id.in_(user_ids))
+        conditions += [Commitment.from_user_id.in_(user_ids), Commitment.owner_id.in_(user_ids)]
     if resident_ids:
-        conditions.append(MinutesActionItem.resident_id.in_(resident_ids))
-    open_items = []
+        conditions.append(Commitment.from_resident_id.in_(resident_ids))
+    open_ = []
     if conditions:
-        open_items = [
-            item
-            for item in db.session.scalars(
-                select(MinutesActionItem)
-                .where(
-                    or_(*conditions),
-                    MinutesActionItem.done.is_(False),
-                    MinutesActionItem.meeting_id != meeting.id,
-                )
-                .options(*options)
-                .order_by(MinutesActionItem.due_date.is_(None), MinutesActionItem.due_date)
+        open_query = (
+            select(Commitment)
+            .where(
+                or_(*conditions),
+                Commitment.status == "open",
+                or_(
+                    Commitment.source_type.is_(None),
+                    Commitment.source_type != SOURCE_TYPE,
+                    Commitment.source_id != meeting.id,
+                ),
             )
-            if item.id not in seen
-        ]
-    return [_row(i) for i in due_items], [_row(i) for i in open_items]
+            .options(*_load())
+            .order_by(Commitment.due_on.is_(None), Commitment.due_on, Commitment.id)
+        )
+        open_ = [c for c in db.session.scalars(open_query) if c.id not in seen]
+    return [_row(c) for c in due], [_row(c) for c in open_]

@@ -176,13 +176,17 @@ class MinutesActionItem(TimestampMixin, db.Model):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     resident_id: Mapped[int | None] = mapped_column(ForeignKey("residents.id", ondelete="SET NULL"), index=True)
     due_date: Mapped[date | None] = mapped_column(Date, index=True)
-    done: Mapped[bool] = mapped_column(Boolean, default=False)
-    # The Commitment this item created (conversations feature), when there is one.
-    commitment_id: Mapped[int | None] = mapped_column(Integer)
+    # The Commitment this item created (source_type "meeting"): its status says whether it is done.
+    commitment_id: Mapped[int | None] = mapped_column(ForeignKey("commitments.id", ondelete="SET NULL"), index=True)
 
     meeting: Mapped[Meeting] = relationship(back_populates="action_items", lazy="raise_on_sql")
     user = relationship("User", lazy="raise_on_sql")
     resident = relationship("Resident", lazy="raise_on_sql")
+    commitment = relationship("Commitment", lazy="raise_on_sql")
+
+    @property
+    def done(self) -> bool:
+        return self.commitment is not None and self.commitment.status == "done"
 
     @property
     def who_name(self) -> str:

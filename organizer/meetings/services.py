@@ -57,6 +57,7 @@ def load_meeting(meeting_id: int) -> Meeting | None:
             selectinload(Meeting.resident_attendees).selectinload(MeetingResident.resident),
             selectinload(Meeting.action_items).selectinload(MinutesActionItem.user),
             selectinload(Meeting.action_items).selectinload(MinutesActionItem.resident),
+            selectinload(Meeting.action_items).selectinload(MinutesActionItem.commitment),
             selectinload(Meeting.chair),
             selectinload(Meeting.facilitator),
             selectinload(Meeting.note_taker),
