@@ -312,7 +312,13 @@ def sign_in_rows(meeting: Meeting) -> list[dict]:
     rows = []
     for row in sorted(meeting.resident_attendees, key=lambda r: r.resident.display_name.lower()):
         if row.rsvp in ("yes", "maybe") and not row.resident.do_not_contact:
-            rows.append({"name": row.resident.display_name, "phone": row.resident.phone or "", "email": ""})
+            rows.append(
+                {
+                    "name": row.resident.display_name,
+                    "phone": row.resident.phone or "",
+                    "email": row.resident.email or "",
+                }
+            )
     for row in sorted(meeting.user_attendees, key=lambda r: r.user.display_name.lower()):
         if row.rsvp in ("yes", "maybe"):
             rows.append({"name": row.user.display_name, "phone": "", "email": ""})
