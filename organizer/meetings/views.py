@@ -1,7 +1,7 @@
 """Meetings pages: list, create (blank or from a template), the meeting (agenda, roles, attendees, minutes),
 templates, and the printed agenda and sign-in sheet. Thin: parse, call services, render."""
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -14,6 +14,7 @@ from organizer.auth.permissions import require_role
 from organizer.db import write_intent
 from organizer.extensions import db
 from organizer.meetings import commitments, printing, services
+from organizer.meetings import timeline as _timeline  # noqa: F401  (registers the timeline source)
 from organizer.meetings.forms import (
     KIND_LABELS,
     ROLE_LABELS,
@@ -38,7 +39,12 @@ EDITORS = (Role.ORGANIZER, Role.LEADER)
 
 # --- helpers ----------------------------------------------------------------------------------------------
 def _active_users() -> list[User]:
-    return list(db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.display_name)))
+    """Active accounts by name, read once per request."""
+    if "meetings_users" not in g:
+        g.meetings_users = list(
+            db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.display_name))
+        )
+    return g.meetings_users
 
 
 def _meeting_or_404(meeting_id: int) -> Meeting:

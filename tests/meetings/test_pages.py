@@ -177,3 +177,20 @@ def test_list_shows_upcoming_first(client, make_user, make_meeting):
     make_meeting("Réunion bientôt", starts_at=datetime(2030, 5, 1, 18, tzinfo=UTC))
     html = client.get("/meetings/").get_data(as_text=True)
     assert html.index("Réunion bientôt") < html.index("Réunion plus tard") < html.index("Bilan de l&#39;action")
+
+
+def test_resident_timeline_lists_meetings(app, make_user, make_meeting, make_resident):
+    from organizer.auth.models import User
+    from organizer.residents.timeline import timeline_for
+
+    uid, _email = make_user("organizer")
+    cid, _c = make_user("canvasser")
+    rid = make_resident("Hélène", "Dupont")
+    meeting_id = make_meeting("Réunion d'appartement")
+    with app.test_request_context():
+        meeting = db.session.get(Meeting, meeting_id)
+        services.add_resident_attendee(meeting, rid, rsvp="yes").attended = True
+        db.session.commit()
+        entries = [e for e in timeline_for(rid, db.session.get(User, uid)) if e.kind == "meeting"]
+        assert [(e.title, e.detail) for e in entries] == [("Réunion d'appartement", "came")]
+        assert not [e for e in timeline_for(rid, db.session.get(User, cid)) if e.kind == "meeting"]
