@@ -148,7 +148,6 @@ def _render_show(meeting: Meeting, status: int = 200, **forms):
             meeting=meeting,
             rows=rows,
             overrun=overrun,
-            planned_end=services.to_local(meeting.starts_at),
             starts_at=services.to_local(meeting.starts_at),
             editable=editable,
             details_form=forms.pop("details_form", None) or _meeting_form(meeting),
