@@ -3,16 +3,20 @@ commitments review pulled into an agenda: what was due since the last meeting of
 attendees' open follow-ups."""
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
+from types import SimpleNamespace
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
+from organizer.conversations import services as conversations
 from organizer.conversations.models import Commitment
 from organizer.extensions import db
 from organizer.meetings.models import Meeting, MinutesActionItem
 
 SOURCE_TYPE = "meeting"
+# Recorded from the command line or the demo, by no signed-in user.
+_NOBODY = SimpleNamespace(id=None)
 
 
 @dataclass
@@ -40,19 +44,19 @@ def add_action_item(
     chair (else whoever records it) follows up a resident's."""
     if user_id and resident_id:
         raise ValueError("an action item is done by one person")
-    commitment = Commitment(
-        from_user_id=user_id,
-        from_resident_id=resident_id,
-        what=what.strip(),
-        due_on=due_date,
-        status="open",
-        source_type=SOURCE_TYPE,
-        source_id=meeting.id,
-        owner_id=user_id or meeting.chair_id or getattr(created_by, "id", None),
-        created_by_id=getattr(created_by, "id", None),
+    commitment = conversations.save_commitment(
+        None,
+        {
+            "from_user_id": user_id,
+            "from_resident_id": resident_id,
+            "what": what.strip(),
+            "due_on": due_date,
+            "source_type": SOURCE_TYPE,
+            "source_id": meeting.id,
+            "owner_id": user_id or meeting.chair_id or getattr(created_by, "id", None),
+        },
+        created_by or _NOBODY,
     )
-    db.session.add(commitment)
-    db.session.flush()
     item = MinutesActionItem(
         meeting_id=meeting.id,
         what=commitment.what,
@@ -71,8 +75,7 @@ def set_done(item: MinutesActionItem, done: bool) -> None:
     commitment = item.commitment
     if commitment is None:
         return
-    commitment.status = "done" if done else "open"
-    commitment.done_at = datetime.now(UTC) if done else None
+    conversations.set_commitment_status(commitment, "done" if done else "open")
     db.session.flush()
 
 

@@ -85,7 +85,7 @@ class ItemForm(FlaskForm):
 class MinutesForm(FlaskForm):
     """What was said and decided."""
 
-    minutes = TextAreaField(_l("Minutes"), validators=[Optional(), Length(max=50000)])
+    minutes = TextAreaField(_l("Meeting minutes"), validators=[Optional(), Length(max=50000)])
     decisions = TextAreaField(_l("Decisions"), validators=[Optional(), Length(max=20000)])
     version = HiddenField()
     submit = SubmitField(_l("Save minutes"))
