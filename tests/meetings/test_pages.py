@@ -194,3 +194,39 @@ def test_resident_timeline_lists_meetings(app, make_user, make_meeting, make_res
         entries = [e for e in timeline_for(rid, db.session.get(User, uid)) if e.kind == "meeting"]
         assert [(e.title, e.detail) for e in entries] == [("Réunion d'appartement", "came")]
         assert not [e for e in timeline_for(rid, db.session.get(User, cid)) if e.kind == "meeting"]
+
+
+def test_meeting_page_queries_do_not_grow_with_the_meeting(app, client, make_user, make_meeting, make_resident):
+    from sqlalchemy import event
+
+    from organizer.meetings import commitments
+
+    uid, email = make_user("organizer")
+    client.login(email)
+
+    def build(n):
+        meeting_id = make_meeting(f"Réunion {n}", template_key="campaign_planning", items=[("Point", 5)] * n)
+        residents = [make_resident(f"Personne{i}", f"N{n}") for i in range(n)]
+        with app.app_context():
+            meeting = db.session.get(Meeting, meeting_id)
+            for rid in residents:
+                services.add_resident_attendee(meeting, rid, rsvp="yes")
+                commitments.add_action_item(meeting, "Appeler", resident_id=rid)
+            services.add_user_attendee(meeting, uid)
+            db.session.commit()
+        return meeting_id
+
+    def count(meeting_id):
+        statements = []
+        with app.app_context():
+            engine = db.engine
+        listener = lambda *args: statements.append(args[2])  # noqa: E731
+        event.listen(engine, "before_cursor_execute", listener)
+        try:
+            assert client.get(f"/meetings/{meeting_id}").status_code == 200
+        finally:
+            event.remove(engine, "before_cursor_execute", listener)
+        return len(statements)
+
+    small, large = build(1), build(8)
+    assert count(large) == count(small)
