@@ -466,10 +466,11 @@ class FollowUps:
     this_week: list = field(default_factory=list)
     later: list = field(default_factory=list)
     meetings: list = field(default_factory=list)  # one-on-ones whose follow-up date is set
+    doors: list = field(default_factory=list)  # my door knocks where they asked for a follow-up
 
     @property
     def empty(self) -> bool:
-        return not (self.overdue or self.this_week or self.later or self.meetings)
+        return not (self.overdue or self.this_week or self.later or self.meetings or self.doors)
 
 
 def follow_ups(user, today: date | None = None) -> FollowUps:
@@ -514,6 +515,29 @@ def follow_ups(user, today: date | None = None) -> FollowUps:
             )
             .options(selectinload(OneOnOne.resident))
             .order_by(OneOnOne.follow_up_on, OneOnOne.id)
+        )
+    )
+    # Doors where they asked to be contacted again, with no knock there since (last 90 days).
+    later_knock = aliased(DoorKnock)
+    since = datetime.combine(today - timedelta(days=90), time(0, 0), tzinfo=UTC)
+    result.doors = list(
+        db.session.scalars(
+            select(DoorKnock)
+            .where(
+                DoorKnock.canvasser_id == user.id,
+                DoorKnock.follow_up.is_(True),
+                DoorKnock.knocked_at >= since,
+                ~exists().where(
+                    and_(
+                        later_knock.household_id == DoorKnock.household_id,
+                        later_knock.knocked_at > DoorKnock.knocked_at,
+                    )
+                ),
+            )
+            .options(
+                selectinload(DoorKnock.resident), selectinload(DoorKnock.household).selectinload(Household.address)
+            )
+            .order_by(DoorKnock.knocked_at, DoorKnock.id)
         )
     )
     return result

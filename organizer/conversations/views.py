@@ -507,7 +507,15 @@ def house_meeting(meeting_id: int):
     """One house meeting: who came, who brought whom, what surfaced."""
     meeting = _load_house_meeting(meeting_id)
     commitments = _commitments_from("house_meeting", meeting.id)
-    return render_template("conversations/house_meeting.html", meeting=meeting, commitments=commitments)
+    chain = services.brought_chain(meeting.host_id) if meeting.host_id else []
+    ids = {rid for pair in chain for rid in pair}
+    names = {r.id: r.display_name for r in db.session.scalars(select(Resident).where(Resident.id.in_(ids)))}
+    return render_template(
+        "conversations/house_meeting.html",
+        meeting=meeting,
+        commitments=commitments,
+        chain=[(names.get(a, "?"), names.get(b, "?")) for a, b in chain],
+    )
 
 
 @bp.route("/house-meetings/<int:meeting_id>/edit", methods=["GET", "POST"])

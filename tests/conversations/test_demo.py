@@ -21,7 +21,7 @@ def _count(model):
     return db.session.scalar(select(func.count()).select_from(model))
 
 
-def test_demo_conversations(app):
+def test_demo_conversations(app, client, make_user):
     with app.app_context():
         load_demo_data()
         db.session.commit()
@@ -57,6 +57,13 @@ def test_demo_conversations(app):
         ).all()
         assert hosts[1] in first_guests
         assert db.session.scalar(select(func.count()).where(Commitment.status == "done")) > 0
+        third = db.session.scalar(select(HouseMeeting.id).order_by(HouseMeeting.held_on.desc()))
         again = load_demo_data()
         db.session.commit()
         assert "door knocks" not in again.created and _count(DoorKnock) == 200
+    # The third host was brought by a guest of the second meeting, brought by its host, who was brought (via a
+    # guest) to the first meeting: four links back to the first host.
+    _id, email = make_user("organizer")
+    client.login(email)
+    page = client.get(f"/conversations/house-meetings/{third}").get_data(as_text=True)
+    assert 'data-testid="chain"' in page and page.count("was brought by") == 4

@@ -76,6 +76,24 @@ def test_one_on_one_follow_up_dates_listed(app, client, make_user, people):
     assert 'data-testid="follow-meetings"' in page and "María Gómez" in page
 
 
+def test_doors_asking_for_follow_up_until_knocked_again(app, client, make_user, people, assign):
+    user_id, email = make_user("canvasser")
+    assign(user_id, people["turf"])
+    with app.app_context():
+        user = db.session.get(User, user_id)
+        services.log_door_knock(
+            household_id=people["h_in"], canvasser=user, resident_id=people["helene"], result="talked", follow_up=True
+        )
+        db.session.commit()
+    client.login(email)
+    page = client.get("/conversations/follow-ups").get_data(as_text=True)
+    assert 'data-testid="follow-doors"' in page and "12  Rue des Lilas — Hélène Dupont" in page
+    with app.app_context():
+        services.log_door_knock(household_id=people["h_in"], canvasser=db.session.get(User, user_id), result="talked")
+        db.session.commit()
+    assert 'data-testid="follow-doors"' not in client.get("/conversations/follow-ups").get_data(as_text=True)
+
+
 def test_merge_issues_moves_every_link(app, client, make_user, people):
     user_id, email = make_user("organizer")
     with app.app_context():

@@ -139,8 +139,12 @@ def test_house_meeting_creates_two_new_residents_with_consent(app, client, make_
     page = client.get(f"/conversations/house-meetings/{meeting_id}").get_data(as_text=True)
     assert "Sofia Martin" in page and "Transports" in page
 
-    # Concurrent edit of the notes: second save on a stale version is a 409 with both versions.
+    # The edit form shows every attendee line with who brought them.
     edit = f"/conversations/house-meetings/{meeting_id}/edit"
+    page = client.get(edit).get_data(as_text=True)
+    assert f'<option selected value="{new["Martin"].id}">Sofia Martin</option>' in page
+    assert re.search(r'<option selected value="line-1">Sofia Martin</option>', page)
+    # Concurrent edit of the notes: second save on a stale version is a 409 with both versions.
     form = {**base, "version": str(version), "attendees-0-resident_id": people["karim"]}
     assert client.post_form(edit, {**form, "notes": "Première version"}).status_code == 302
     response = client.post_form(edit, {**form, "notes": "Seconde version"})
