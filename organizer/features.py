@@ -16,6 +16,7 @@ FEATURES = (
     "turfs",
     "conversations",
     "campaigns",
+    "meetings",
     "privacy",
     "jobs",
 )

@@ -74,6 +74,7 @@ SECTION_LABELS = {
     "commitments": _l("Commitments"),
     "leadership_ladder": _l("Leadership ladder"),
     "actions": _l("Actions"),
+    "meetings": _l("Meetings"),
 }
 
 

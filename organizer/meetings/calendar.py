@@ -1,0 +1,42 @@
+"""Meetings in the personal iCalendar feed (next to the campaigns' actions)."""
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from flask import url_for
+from sqlalchemy import or_, select
+
+from organizer.campaigns.calendar import CalendarEntry, _uid, calendar_source
+from organizer.campaigns.services import as_utc
+from organizer.extensions import db
+from organizer.meetings.models import Meeting, MeetingUser
+
+
+@calendar_source
+def meetings(user, since: datetime) -> Iterable[CalendarEntry]:
+    """Every meeting for organizers and leaders; the ones they attend or hold a role in for others."""
+    query = select(Meeting).where(Meeting.starts_at >= since).order_by(Meeting.starts_at)
+    if not user.has_role("organizer", "leader"):
+        query = query.where(
+            or_(
+                Meeting.id.in_(select(MeetingUser.meeting_id).where(MeetingUser.user_id == user.id)),
+                Meeting.chair_id == user.id,
+                Meeting.facilitator_id == user.id,
+                Meeting.note_taker_id == user.id,
+                Meeting.timekeeper_id == user.id,
+            )
+        )
+    return [
+        CalendarEntry(
+            uid=_uid("meeting", meeting.id),
+            summary=meeting.title,
+            starts_at=as_utc(meeting.starts_at),
+            ends_at=as_utc(meeting.starts_at) + timedelta(minutes=meeting.duration_minutes or 90),
+            location=meeting.place,
+            description=meeting.purpose,
+            url=url_for("meetings.show", meeting_id=meeting.id, _external=True),
+            updated_at=as_utc(meeting.updated_at) if getattr(meeting, "updated_at", None) else None,
+            sequence=getattr(meeting, "version", 1) or 0,
+        )
+        for meeting in db.session.scalars(query)
+    ]
