@@ -487,9 +487,8 @@ def _clean(fmt: str, raw: dict, columns: dict, row_number: int) -> tuple[dict, l
     if values.get("street") and values["street"] == values["street"].lower():
         values["street"] = values["street"][:1].upper() + values["street"][1:]
     has_person = bool(values.get("first_name") or values.get("last_name"))
-    if fmt in ADDRESS_ONLY_FORMATS or not has_person:
-        if not values.get("street"):
-            fail("street", _("no street: the row is neither an address nor a person"))
+    if (fmt in ADDRESS_ONLY_FORMATS or not has_person) and not values.get("street"):
+        fail("street", _("no street: the row is neither an address nor a person"))
     values["has_person"] = has_person and fmt not in ADDRESS_ONLY_FORMATS
     return values, errors
 
@@ -625,7 +624,7 @@ class _Writer:
             None if ref is None else (ref[1] if ref[0] == "old" else new_ids[ref[1]]) for ref in record_address
         ]
         if address_only:
-            for ref, values in zip(record_address, records, strict=True):
+            for ref in record_address:
                 if ref and ref[0] == "old":
                     if ref[1] in changed_addresses:
                         report.updated += 1
