@@ -49,6 +49,33 @@ FIELDS = (
     "do_not_contact",
     "note",
 )
+FIELD_LABELS = {
+    "number": _l("Number"),
+    "suffix": _l("Suffix (bis, ter)"),
+    "street": _l("Street"),
+    "unit": _l("Unit"),
+    "building": _l("Building"),
+    "staircase": _l("Staircase"),
+    "floor": _l("Floor"),
+    "door": _l("Door"),
+    "postcode": _l("Postcode"),
+    "city": _l("City"),
+    "insee_code": _l("INSEE code"),
+    "area": _l("Area (ward, polling station)"),
+    "lat": _l("Latitude"),
+    "lon": _l("Longitude"),
+    "source_id": _l("Identifier in the file"),
+    "first_name": _l("First name"),
+    "last_name": _l("Last name"),
+    "birth_name": _l("Birth name"),
+    "email": _l("E-mail"),
+    "phone": _l("Phone"),
+    "birth_date": _l("Birth date"),
+    "languages": _l("Languages"),
+    "tags": _l("Tags"),
+    "do_not_contact": _l("Do not contact"),
+    "note": _l("Note"),
+}
 FORMATS = ("auto", "ban", "bal", "openaddresses", "electoral-list", "nationbuilder", "generic")
 FORMAT_LABELS = {
     "auto": _l("Recognise from the header"),
