@@ -11,7 +11,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from flask_babel import gettext as _
+from flask import has_request_context
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import insert, select
 from sqlalchemy.orm import selectinload
@@ -22,6 +23,15 @@ from organizer.residents.models import Address, Household, Resident, Tag, reside
 from organizer.residents.normalize import fold, name_key, normalize_suffix, phone_e164, split_number, street_key
 
 MAX_COLUMNS = 200
+
+
+def _(text: str, **values) -> str:
+    """Translated in a request (web import); plain English on the command line."""
+    if has_request_context():
+        return gettext(text, **values)
+    return text % values if values else text
+
+
 FIELDS = (
     "number",
     "suffix",
@@ -828,7 +838,7 @@ def run_import(
         else:
             records.append(values)
     people = any(values["has_person"] for values in records)
-    if people and not source:
+    if people and not source and not dry_run:
         raise FileProblem(_("Say where these people come from (data source)."))
     if report.errors and not skip_invalid:
         return report  # all or nothing: nothing written, the report says why
