@@ -10,14 +10,16 @@ import io
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 
 from flask import has_request_context
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import selectinload
 
 from organizer.audit import services as audit
+from organizer.db import utcnow
 from organizer.extensions import db
 from organizer.residents.models import Address, Household, Resident, Tag, resident_tags
 from organizer.residents.normalize import fold, name_key, normalize_suffix, phone_e164, split_number, street_key
@@ -551,13 +553,50 @@ ADDRESS_UPDATABLE = ("postcode", "city", "insee_code", "area", "lat", "lon")
 RESIDENT_COLUMNS = ("first_name", "last_name", "birth_name", "email", "phone", "birth_date", "languages")
 
 
+def _executemany(table, rows: list[dict]) -> None:
+    """One DB-API executemany of `rows` (same keys) into `table`, column defaults and types applied once per
+    column rather than per row through the ORM: the import's hot path."""
+    connection = db.session.connection()
+    dialect = connection.dialect
+    now = utcnow()
+    names = list(rows[0])
+    defaults = {}
+    for column in table.columns:
+        if column.name in names or column.default is None:
+            continue
+        arg = column.default.arg
+        defaults[column.name] = now if callable(arg) else arg
+    columns = names + list(defaults)
+    processors = [table.c[name].type._cached_bind_processor(dialect) for name in columns]
+    marker = "?" if dialect.paramstyle == "qmark" else "%s"
+    quote = dialect.identifier_preparer.quote
+    # Table and column names come from our own metadata, never from the file.
+    column_list, markers = ", ".join(quote(c) for c in columns), ", ".join(marker for _c in columns)
+    sql = f"INSERT INTO {quote(table.name)} ({column_list}) VALUES ({markers})"  # noqa: S608
+    extra = [defaults[name] for name in defaults]
+    params = []
+    for row in rows:
+        values = [row[name] for name in names] + extra
+        params.append(
+            tuple(
+                value if proc is None or value is None else proc(value)
+                for value, proc in zip(values, processors, strict=True)
+            )
+        )
+    connection.exec_driver_sql(sql, params)
+
+
+_fold = lru_cache(maxsize=65536)(fold)
+_street_key = lru_cache(maxsize=65536)(street_key)
+
+
 def _none(value):
     return None if value in ("", None) else value
 
 
 def _address_key(values: dict) -> tuple:
     return (
-        street_key(values.get("street")),
+        _street_key(values.get("street")),
         values.get("number"),
         values.get("suffix"),
         *(_none(values.get(k)) for k in ("building", "staircase", "floor", "door")),
@@ -610,10 +649,25 @@ class _Writer:
         self.tag_ids = {name: ident for ident, name in db.session.execute(select(Tag.id, Tag.name))}
 
     def _insert(self, model, rows: list[dict]) -> list[int]:
+        """Insert with ids chosen beforehand, so one executemany does it (no row-by-row RETURNING)."""
         if not rows:
             return []
-        statement = insert(model).returning(model.id, sort_by_parameter_order=True)
-        return list(db.session.scalars(statement, rows))
+        table = model.__tablename__
+        if db.session.get_bind().dialect.name == "postgresql":
+            ids = list(
+                db.session.scalars(
+                    text(f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, :n)"),  # noqa: S608
+                    {"n": len(rows)},
+                )
+            )
+        else:
+            # SQLite: this transaction holds the write lock (BEGIN IMMEDIATE), so nobody takes these ids.
+            start = (db.session.scalar(select(func.max(model.id))) or 0) + 1
+            ids = list(range(start, start + len(rows)))
+        for ident, row in zip(ids, rows, strict=True):
+            row["id"] = ident
+        _executemany(model.__table__, rows)
+        return ids
 
     def write(self, records: list[dict]) -> None:
         report = self.report
@@ -677,7 +731,8 @@ class _Writer:
         new_residents, new_tags, to_update = [], [], []
         for values, address_id in zip(records, address_ids, strict=True):
             household_id = self.household_by_address.get(address_id) if address_id else None
-            key_name = name_key(values.get("first_name"), values.get("last_name"))
+            first_key, last_key = _fold(values.get("first_name")), _fold(values.get("last_name"))
+            key_name = f"{first_key} {last_key}".strip()
             existing = None
             if values.get("source_id"):
                 existing = self.resident_by_source.get(values["source_id"])
@@ -691,7 +746,7 @@ class _Writer:
                 first_name=values.get("first_name") or "",
                 last_name=values.get("last_name") or "",
                 name_key=key_name,
-                sort_key=f"{fold(values.get('last_name'))} {fold(values.get('first_name'))}".strip(),
+                sort_key=f"{last_key} {first_key}".strip(),
                 source_id=_none(values.get("source_id")),
                 household_id=household_id,
                 data_source=self.source,
