@@ -89,4 +89,36 @@ def import_command(file: Path, fmt, maps, source, dry_run, skip_invalid, as_json
     sys.exit(0 if report.ok else 1)
 
 
+@residents_cli.command("export")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+@click.option("--delimiter", default=";", show_default=True, help="CSV separator.")
+@click.option("--tag", default=None, help="Only residents with this tag.")
+def export_command(file: Path, delimiter: str, tag: str | None):
+    """Export every resident to FILE (.csv or .xlsx); audited like a web export."""
+    from flask import current_app
+    from sqlalchemy import select
+
+    from organizer.audit import services as audit
+    from organizer.residents import exporting
+    from organizer.residents.models import Resident, Tag, resident_tags
+
+    query = select(Resident)
+    if tag:
+        tag_ids = select(Tag.id).where(Tag.name == tag.strip().lower())
+        query = query.where(
+            Resident.id.in_(select(resident_tags.c.resident_id).where(resident_tags.c.tag_id.in_(tag_ids)))
+        )
+    support = current_app.config["SUPPORT_LEVELS_ENABLED"]
+    if file.suffix.lower() == ".xlsx":
+        data, count = exporting.to_xlsx(query, support_enabled=support)
+        fmt = "xlsx"
+    else:
+        data, count = exporting.to_csv(query, delimiter=delimiter, support_enabled=support)
+        fmt = "csv"
+    file.write_bytes(data)
+    audit.record("residents.export", None, count=count, format=fmt, via="cli")
+    db.session.commit()
+    click.echo(f"{count} residents written to {file}")
+
+
 COMMANDS = [residents_cli]

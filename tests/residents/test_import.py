@@ -311,3 +311,16 @@ def test_real_ban_copy_is_shared_file(tmp_path):
     # The test data travels with the tests (no ../shared).
     assert BAN.exists() and BAL.exists()
     shutil.copy(BAN, tmp_path / "x.csv")
+
+
+def test_cli_export(app, runner, tmp_path):
+    path = tmp_path / "nb.csv"
+    path.write_text(NATIONBUILDER)
+    runner.invoke(args=["residents", "import", str(path)])
+    out = tmp_path / "out.csv"
+    result = runner.invoke(args=["residents", "export", str(out)])
+    assert result.exit_code == 0 and "3 residents" in result.output
+    text = out.read_bytes().decode("utf-8-sig")
+    assert text.startswith("id;first_name") and "Hélène" in text
+    nguyen = next(line for line in text.splitlines() if "Nguyen" in line)
+    assert "f.nguyen@example.org" not in nguyen  # do not contact: no contact details
