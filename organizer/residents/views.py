@@ -121,7 +121,8 @@ def bulk_tag():
         count = services.bulk_tag(current_user, ids, form.tag.data, remove=form.action.data == "remove")
         db.session.commit()
         flash(_("Tag “%(tag)s” changed on %(count)s resident(s).", tag=form.tag.data, count=count), "success")
-    back = {k: v for k, v in request.form.items() if k in ("q", "turf", "tag_filter", "issue", "stage", "dnc")}
+    keep = ("q", "turf", "tag_filter", "issue", "support", "stage", "contacted", "dnc")
+    back = {("tag" if k == "tag_filter" else k): v for k, v in request.form.items() if k in keep and v}
     return redirect(url_for("residents.index", **back))
 
 

@@ -150,6 +150,13 @@ def test_concurrent_edit_shows_conflict(app, people):
     assert "theirs@example.org" in page and "mine@example.org" in page
     with app.app_context():
         assert db.session.get(Resident, rid).email == "theirs@example.org"
+    # "Save my version" re-posts my values against the version now saved: it goes through.
+    fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page))
+    with app.app_context():
+        assert fields["email"] == "mine@example.org" and fields["version"] == str(db.session.get(Resident, rid).version)
+    assert first.post(f"/residents/{rid}/edit", data=fields).status_code == 302
+    with app.app_context():
+        assert db.session.get(Resident, rid).email == "mine@example.org"
 
 
 def test_bulk_tag_from_list(app, client, people):
