@@ -41,3 +41,25 @@ def test_search_open_and_edit(page, live_app, live_user):
     assert page.get_by_text("This person asked not to be contacted").is_visible()
     assert page.get_by_text("Edited by Nadia Benali").is_visible()
     screenshot(page, "resident-page")
+
+
+def test_web_import_with_progress(page, live_app, live_user, tmp_path):
+    from tests.residents.conftest import NATIONBUILDER
+
+    app, base = live_app
+    email = live_user("organizer", "nadia@example.org", "Nadia Benali")
+    path = tmp_path / "nationbuilder.csv"
+    path.write_text(NATIONBUILDER, encoding="utf-8")
+    sign_in(page, base, email)
+    page.wait_for_url(f"{base}/")
+    page.goto(f"{base}/residents/import")
+    page.get_by_label("File (CSV or XLSX)").set_input_files(str(path))
+    page.get_by_role("button", name="Upload and check").click()
+    page.get_by_role("heading", name="Check before importing").wait_for()
+    assert page.get_by_test_id("created-residents").inner_text() == "3"
+    page.get_by_label("Data source recorded on each resident").fill("NationBuilder 2026")
+    page.get_by_test_id("confirm-import").click()
+    page.get_by_role("heading", name="Import done").wait_for()
+    screenshot(page, "residents-import-done")
+    page.goto(f"{base}/residents/?q=helene")
+    assert page.get_by_role("link", name="Durand Hélène").is_visible()
