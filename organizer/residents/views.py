@@ -469,10 +469,37 @@ def import_confirm(token: str):
         db.session.rollback()
         flash(str(problem), "error")
         return redirect(url_for("residents.import_upload"))
+    has_rejects = False
     if report.written:
         db.session.commit()
-        for suffix in (".data", ".json"):
-            (_import_folder() / f"{token}{suffix}").unlink(missing_ok=True)
+        (_import_folder() / f"{token}.data").unlink(missing_ok=True)
+        if report.rejected_rows:
+            (_import_folder() / f"{token}.rejects.csv").write_text(report.rejects_csv(), encoding="utf-8-sig")
+            has_rejects = True
+        else:
+            (_import_folder() / f"{token}.json").unlink(missing_ok=True)
     else:
         db.session.rollback()
-    return render_template("residents/import_done.html", report=report, token=token)
+    return render_template("residents/import_done.html", report=report, token=token, has_rejects=has_rejects)
+
+
+@bp.route("/import/<token>/rejects.csv")
+@require_role("organizer")
+def import_rejects(token: str):
+    """The rows an import skipped, with the reason, to correct and import again (audited download)."""
+    if not TOKEN_PATTERN.match(token):
+        abort(404)
+    folder = _import_folder()
+    meta_path, rejects = folder / f"{token}.json", folder / f"{token}.rejects.csv"
+    if not meta_path.exists() or not rejects.exists():
+        abort(404)
+    meta = json.loads(meta_path.read_text())
+    if meta.get("user_id") != current_user.id:
+        abort(404)
+    audit.record_now("residents.import_rejects", None, filename=meta["filename"][-120:])
+    name = re.sub(r"[^A-Za-z0-9._-]+", "_", meta["filename"])[:80] or "import"
+    return Response(
+        rejects.read_bytes(),
+        mimetype="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f"attachment; filename={name}.rejects.csv", "Cache-Control": "no-store"},
+    )

@@ -324,3 +324,25 @@ def test_cli_export(app, runner, tmp_path):
     assert text.startswith("id;first_name") and "Hélène" in text
     nguyen = next(line for line in text.splitlines() if "Nguyen" in line)
     assert "f.nguyen@example.org" not in nguyen  # do not contact: no contact details
+
+
+def test_web_skip_invalid_offers_the_rejected_rows(app, client, people):
+    client.login(people["organizer"])
+    bad = NATIONBUILDER.replace("06 12 34 56 78", "12 34")
+    page = client.post_form(
+        "/residents/import",
+        {"file": (io.BytesIO(bad.encode()), "people.csv"), "format": "auto"},
+        content_type="multipart/form-data",
+    ).get_data(as_text=True)
+    assert "mobile_number" in page and "Some rows have problems" in page
+    token = re.search(r"/residents/import/([\w-]+)/confirm", page).group(1)
+    refused = client.post_form(f"/residents/import/{token}/confirm", {"source": "NB"}).get_data(as_text=True)
+    assert "Nothing was imported" in refused
+    with app.app_context():
+        assert count(Resident) == 3
+    done = client.post_form(f"/residents/import/{token}/confirm", {"source": "NB", "skip_invalid": "y"})
+    assert "Import done" in done.get_data(as_text=True)
+    rejects = client.get(f"/residents/import/{token}/rejects.csv")
+    assert rejects.status_code == 200 and "mobile_number" in rejects.data.decode("utf-8-sig")
+    with app.app_context():
+        assert count(Resident) == 5
