@@ -1,6 +1,7 @@
 """The residents feature's own timeline entries: added (by hand or imported), edited, merged."""
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from organizer.audit.models import AuditEvent
@@ -10,8 +11,28 @@ from organizer.residents.models import Resident
 from organizer.residents.timeline import TimelineEntry, timeline_source
 
 FIELD_LABELS = {
-    "do_not_contact": "do-not-contact",
-    "household": "address",
+    "first_name": _l("First name"),
+    "last_name": _l("Last name"),
+    "birth_name": _l("Birth name"),
+    "preferred_name": _l("Preferred name"),
+    "phone": _l("Phone"),
+    "phone_alt": _l("Other phone"),
+    "email": _l("E-mail"),
+    "languages": _l("Languages"),
+    "birth_date": _l("Birth date"),
+    "support_level": _l("Support level"),
+    "leadership_stage": _l("Leadership stage"),
+    "self_interest": _l("Self-interest"),
+    "data_source": _l("Data source"),
+    "consent_basis": _l("Consent basis"),
+    "consent_date": _l("Consent date"),
+    "consent_method": _l("How consent was obtained"),
+    "quote_consent": _l("May be quoted anonymously"),
+    "do_not_contact": _l("Do not contact"),
+    "point_person_id": _l("Point person"),
+    "note": _l("Note"),
+    "note_sensitive": _l("Note"),
+    "household": _l("Address"),
 }
 
 
@@ -38,7 +59,8 @@ def record_history(resident_ids: list[int], viewer) -> list[tuple[int, TimelineE
     for rid, at, action, details, actor in events:
         who = actor or _("someone")
         if action == "resident.update":
-            fields = ", ".join(FIELD_LABELS.get(f, f.replace("_", " ")) for f in (details or {}).get("fields", []))
+            names = (details or {}).get("fields", [])
+            fields = ", ".join(dict.fromkeys(str(FIELD_LABELS.get(f, f.replace("_", " "))) for f in names))
             entries.append(
                 (rid, TimelineEntry(at=at, kind="edited", title=_("Edited by %(name)s", name=who), detail=fields))
             )

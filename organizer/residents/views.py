@@ -25,6 +25,7 @@ from organizer.residents import (
     services,
 )
 from organizer.residents.forms import (
+    CONSENT_LABELS,
     STAGE_LABELS,
     BulkTagForm,
     ImportConfirmForm,
@@ -209,6 +210,7 @@ def show(resident_id: int):
         resident=resident,
         timeline=timeline,
         stages=STAGE_LABELS,
+        consent_labels=CONSENT_LABELS,
         sees_sensitive=services.sees_sensitive(current_user),
         may_edit=current_user.has_role("organizer", "leader"),
         support_enabled=current_app.config["SUPPORT_LEVELS_ENABLED"],
