@@ -4,6 +4,7 @@ import random
 from datetime import date, timedelta
 from pathlib import Path
 
+from flask import current_app
 from sqlalchemy import select
 
 from organizer.extensions import db
@@ -114,6 +115,7 @@ def load(report) -> None:
     if len(existing) >= COUNT:
         return
     rng = random.Random(SEED)
+    support_enabled = current_app.config["SUPPORT_LEVELS_ENABLED"]
     addresses = list(
         db.session.scalars(
             select(Address).where(Address.number.is_not(None), Address.number < 200).order_by(Address.id)
@@ -155,7 +157,7 @@ def load(report) -> None:
                 consent_date=consent_day,
                 consent_method="Accord oral lors du porte-à-porte",
                 leadership_stage=STAGES[int(draws[6] * len(STAGES))],
-                support_level=1 + int(draws[7] * 5),
+                support_level=1 + int(draws[7] * 5) if support_enabled else None,
                 do_not_contact=person % 37 == 0,
             )
             services.refresh_keys(resident)
