@@ -435,16 +435,16 @@ def _parse_bool(text: str) -> bool:
 
 def _extract(fmt: str, cells: dict[str, str], mapping: dict[str, str]) -> tuple[dict, dict]:
     """Raw field values for one row and the column each came from."""
-    columns = dict(mapping)
-    raw = {f: cells.get(col.lower(), "") for f, col in columns.items()}
+    columns = mapping  # copied below only when a row takes a field from another column
+    raw = {f: cells.get(col, "") for f, col in columns.items()}
     if fmt == "electoral-list":
         street_type = cells.get("typevoie", "")
         if street_type and raw.get("street") and not fold(raw["street"]).startswith(fold(street_type)):
             raw["street"] = f"{street_type} {raw['street']}"
         if not raw.get("street") and cells.get("lieudit"):
-            raw["street"], columns["street"] = cells["lieudit"], "LieuDit"
+            raw["street"], columns = cells["lieudit"], {**columns, "street": "lieudit"}
         if not raw.get("last_name"):
-            raw["last_name"], columns["last_name"] = raw.get("birth_name", ""), "NomdeNaissance"
+            raw["last_name"], columns = raw.get("birth_name", ""), {**columns, "last_name": "nomdenaissance"}
         if raw.get("birth_name") and fold(raw["birth_name"]) == fold(raw["last_name"]):
             raw["birth_name"] = ""
         office, office_name = cells.get("nobureaudevote", ""), cells.get("nombureaudevote", "")
@@ -454,22 +454,25 @@ def _extract(fmt: str, cells: dict[str, str], mapping: dict[str, str]) -> tuple[
             raw["insee_code"] = f"{cells['codedepartement']}{code.zfill(3)}"[-5:]
     if fmt == "nationbuilder":
         if not raw.get("phone") and cells.get("phone_number"):
-            raw["phone"], columns["phone"] = cells["phone_number"], "phone_number"
+            raw["phone"], columns = cells["phone_number"], {**columns, "phone": "phone_number"}
         address = raw.get("street", "")
         match = re.match(r"^\s*(\d+(?:\s*(?:bis|ter|quater|[a-zA-Z])\b)?)[\s,]+(.+)$", address, re.IGNORECASE)
         if match:
             raw["number"], raw["street"] = match.group(1), match.group(2)
-            columns["number"] = columns["street"]
+            columns = {**columns, "number": columns["street"]}
     return raw, columns
 
 
-def _clean(fmt: str, raw: dict, columns: dict, row_number: int) -> tuple[dict, list[RowError]]:
+def _clean(
+    fmt: str, raw: dict, columns: dict, row_number: int, header_names: dict | None = None
+) -> tuple[dict, list[RowError]]:
     """Validated values (typed) for one row, or the errors that stop it."""
     errors = []
     values: dict = {}
 
     def fail(field_name, message):
-        errors.append(RowError(row_number, columns.get(field_name), message))
+        column = columns.get(field_name)
+        errors.append(RowError(row_number, (header_names or {}).get(column, column), message))
 
     for key, value in raw.items():
         value = (value or "").strip()
@@ -567,22 +570,23 @@ def _executemany(table, rows: list[dict]) -> None:
         arg = column.default.arg
         defaults[column.name] = now if callable(arg) else arg
     columns = names + list(defaults)
-    processors = [table.c[name].type._cached_bind_processor(dialect) for name in columns]
+    processors = {name: table.c[name].type._cached_bind_processor(dialect) for name in columns}
+    extra = tuple(
+        value if processors[name] is None or value is None else processors[name](value)
+        for name, value in defaults.items()
+    )
+    typed = [(i, processors[name]) for i, name in enumerate(names) if processors[name] is not None]
     marker = "?" if dialect.paramstyle == "qmark" else "%s"
     quote = dialect.identifier_preparer.quote
-    # Table and column names come from our own metadata, never from the file.
     column_list, markers = ", ".join(quote(c) for c in columns), ", ".join(marker for _c in columns)
     sql = f"INSERT INTO {quote(table.name)} ({column_list}) VALUES ({markers})"  # noqa: S608
-    extra = [defaults[name] for name in defaults]
     params = []
     for row in rows:
-        values = [row[name] for name in names] + extra
-        params.append(
-            tuple(
-                value if proc is None or value is None else proc(value)
-                for value, proc in zip(values, processors, strict=True)
-            )
-        )
+        values = [row[name] for name in names]
+        for i, process in typed:
+            if values[i] is not None:
+                values[i] = process(values[i])
+        params.append((*values, *extra))
     connection.exec_driver_sql(sql, params)
 
 
@@ -877,13 +881,16 @@ def run_import(
     source = (source or "").strip() or default_source(detected, table)
     report = ImportReport(format=detected, source=source, rows=len(table.rows), header=table.header, dry_run=dry_run)
     keys = [h.strip().lower() for h in table.header]
+    lower_columns = {f: c.strip().lower() for f, c in columns.items()}
+    header_names = {h.strip().lower(): h for h in table.header}
+    header_names.setdefault("lieudit", "LieuDit")
+    header_names.setdefault("nomdenaissance", "NomdeNaissance")
     records = []
     for index, cells in enumerate(table.rows, start=2):
         extra = [c for c in cells[len(keys) :] if c]
         by_column = dict(zip(keys, cells, strict=False))
-        raw, used = _extract(detected, by_column, {f: c.lower() for f, c in columns.items()})
-        used = {f: header_lower.get(c, c) for f, c in used.items()}
-        values, errors = _clean(detected, raw, used, index)
+        raw, used = _extract(detected, by_column, lower_columns)
+        values, errors = _clean(detected, raw, used, index, header_names)
         if extra:
             errors.append(RowError(index, None, _("more values than columns in the header")))
         if errors:
