@@ -174,6 +174,8 @@ SIGNATURES = {
 }
 TRUE_WORDS = {"1", "true", "vrai", "oui", "yes", "y", "o", "x"}
 FALSE_WORDS = {"", "0", "false", "faux", "non", "no", "n"}
+NUMBER_THEN_STREET = re.compile(r"^\s*(\d+(?:\s*(?:bis|ter|quater|[a-zA-Z])\b)?)[\s,]+(.+)$", re.IGNORECASE)
+TAG_SEPARATORS = re.compile(r"[,;|]")
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 LIMITS = {
     "street": 200,
@@ -456,7 +458,7 @@ def _extract(fmt: str, cells: dict[str, str], mapping: dict[str, str]) -> tuple[
         if not raw.get("phone") and cells.get("phone_number"):
             raw["phone"], columns = cells["phone_number"], {**columns, "phone": "phone_number"}
         address = raw.get("street", "")
-        match = re.match(r"^\s*(\d+(?:\s*(?:bis|ter|quater|[a-zA-Z])\b)?)[\s,]+(.+)$", address, re.IGNORECASE)
+        match = NUMBER_THEN_STREET.match(address)
         if match:
             raw["number"], raw["street"] = match.group(1), match.group(2)
             columns = {**columns, "number": columns["street"]}
@@ -523,7 +525,8 @@ def _clean(
     else:
         values["birth_date"] = None
     try:
-        values["do_not_contact"] = _parse_bool(values.get("do_not_contact", ""))
+        dnc = values.get("do_not_contact")
+        values["do_not_contact"] = _parse_bool(dnc) if dnc else False
     except ValueError:
         fail("do_not_contact", _("“%(value)s” is neither yes nor no", value=values.get("do_not_contact")))
     if values.get("street") and values["street"] == values["street"].lower():
@@ -776,7 +779,9 @@ class _Writer:
 
     def _tag_ids(self, text: str) -> list[int]:
         ids = []
-        for name in re.split(r"[,;|]", text or ""):
+        if not text:
+            return []
+        for name in TAG_SEPARATORS.split(text):
             name = " ".join(name.split()).lower()[:60]
             if not name:
                 continue
