@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import func, select
 
 from organizer.extensions import db
-from organizer.residents.importing import FileProblem, read_table, run_import
+from organizer.residents.importing import FileProblem, detect_format, read_table, run_import
 from organizer.residents.models import Address, Household, Resident, Tag
-from tests.residents.conftest import NATIONBUILDER, electoral_file, electoral_row
+from tests.residents.conftest import ELECTORAL_HEADER, NATIONBUILDER, electoral_file, electoral_row
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 BAN = DATA / "fr-ban-legacy-54084-mont-bonvillers.csv"
@@ -346,3 +346,9 @@ def test_web_skip_invalid_offers_the_rejected_rows(app, client, people):
     assert rejects.status_code == 200 and "mobile_number" in rejects.data.decode("utf-8-sig")
     with app.app_context():
         assert count(Resident) == 5
+
+
+def test_electoral_rows_follow_the_official_header():
+    official = (DATA / "fr-liste-electorale-HEADER-ONLY.csv").read_text(encoding="utf-8").strip()
+    assert official == ELECTORAL_HEADER and len(official.split(";")) == 29
+    assert detect_format(official.split(";")) == "electoral-list"
