@@ -9,7 +9,16 @@ from organizer.privacy.models import ResidentRevision
 from organizer.residents.models import Resident
 
 # Bookkeeping columns: derived or technical, not the person's data.
-UNTRACKED = {"id", "version", "created_at", "updated_at", "name_key", "updated_by_id", "last_contacted_at"}
+UNTRACKED = {
+    "id",
+    "version",
+    "created_at",
+    "updated_at",
+    "name_key",
+    "sort_key",
+    "updated_by_id",
+    "last_contacted_at",
+}
 
 
 def _as_text(value) -> str | None:

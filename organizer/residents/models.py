@@ -105,6 +105,8 @@ class Resident(TimestampMixin, VersionedMixin, db.Model):
         Index("ix_residents_name_key", "name_key"),
         Index("ix_residents_email", "email"),
         Index("ix_residents_phone", "phone"),
+        Index("ix_residents_sort_key", "sort_key", "id"),
+        Index("ix_residents_source_id", "source_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -114,6 +116,10 @@ class Resident(TimestampMixin, VersionedMixin, db.Model):
     preferred_name: Mapped[str | None] = mapped_column(String(100))
     # "helene dupont": accent- and case-free, for search and duplicate detection.
     name_key: Mapped[str] = mapped_column(String(210), default="")
+    # "dupont helene": folded last name then first name, the list's order (keyset pagination on it + id).
+    sort_key: Mapped[str] = mapped_column(String(210), default="", server_default="")
+    # Identifier in the file it was imported from (NationBuilder id, electoral list number...).
+    source_id: Mapped[str | None] = mapped_column(String(80))
     phone: Mapped[str | None] = mapped_column(String(20))  # E.164
     phone_alt: Mapped[str | None] = mapped_column(String(20))
     email: Mapped[str | None] = mapped_column(String(254))

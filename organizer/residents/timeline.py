@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, time
 
 
 @dataclass(order=True)
@@ -28,9 +28,18 @@ def timeline_source(function: Callable) -> Callable:
     return function
 
 
+def _aware(moment) -> datetime:
+    # Sources return what their database gives: naive UTC on SQLite, aware on PostgreSQL, or a plain date.
+    if not isinstance(moment, datetime):
+        return datetime.combine(moment, time.min, UTC)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def timeline_for(resident_id: int, viewer) -> list[TimelineEntry]:
     """Every registered entry for one resident, newest first."""
     entries = [
         entry for source in TIMELINE_SOURCES for rid, entry in source([resident_id], viewer) if rid == resident_id
     ]
+    for entry in entries:
+        entry.at = _aware(entry.at)
     return sorted(entries, reverse=True)

@@ -65,7 +65,10 @@ def test_timeline_in_order_and_sensitive_notes_hidden(app, make_user, people, as
 
     entries = _entries(app, rid, organizer_id)
     kinds = [entry.kind for entry in entries]
-    assert sorted(kinds) == sorted(["one_on_one", "door_knock", "commitment", "stage_change", "house_meeting"])
+    # "created" comes from the residents feature's own timeline source.
+    assert sorted(kinds) == sorted(
+        ["one_on_one", "door_knock", "commitment", "stage_change", "house_meeting", "created"]
+    )
     assert [entry.at for entry in entries] == sorted((entry.at for entry in entries), reverse=True)
     assert kinds[-2:] == ["one_on_one", "door_knock"]  # oldest last
     details = {entry.kind: entry.detail for entry in entries}

@@ -1,0 +1,580 @@
+"""Verbs on the people database: who may see whom, create/update, tags, search, duplicates and merge.
+
+Services add and flush; views commit.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import Select, and_, delete, func, insert, or_, select, update
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from organizer.audit import services as audit
+from organizer.conversations.models import Issue
+from organizer.extensions import db
+from organizer.residents.models import (
+    LEADERSHIP_STAGES,
+    Address,
+    Household,
+    Resident,
+    Tag,
+    resident_issues,
+    resident_tags,
+)
+from organizer.residents.normalize import fold, name_key, phone_e164, split_number, street_key
+from organizer.turfs.models import TurfAssignment
+
+SEE_ALL_ROLES = ("organizer", "leader")
+SENSITIVE_ROLES = ("organizer",)
+EXPORT_ROLES = ("organizer",)
+
+# Fields a person edits on the resident form (address fields are handled apart).
+RESIDENT_FIELDS = (
+    "first_name",
+    "last_name",
+    "birth_name",
+    "preferred_name",
+    "phone",
+    "phone_alt",
+    "email",
+    "languages",
+    "birth_date",
+    "support_level",
+    "leadership_stage",
+    "self_interest",
+    "data_source",
+    "consent_basis",
+    "consent_date",
+    "consent_method",
+    "quote_consent",
+    "do_not_contact",
+    "point_person_id",
+    "note",
+    "note_sensitive",
+)
+ADDRESS_FIELDS = ("number", "street", "building", "staircase", "floor", "door", "postcode", "city")
+
+
+class VersionConflict(Exception):
+    """Someone saved the resident since the form was opened."""
+
+    def __init__(self, resident_id: int, submitted: dict):
+        super().__init__(resident_id)
+        self.resident_id = resident_id
+        self.submitted = submitted
+
+
+# --- visibility -------------------------------------------------------------------------------------------
+
+
+def sees_everyone(user) -> bool:
+    """Admins, organizers and leaders see every resident."""
+    return user.has_role(*SEE_ALL_ROLES)
+
+
+def sees_sensitive(user) -> bool:
+    """Notes marked sensitive are for organizers and admins only."""
+    return user.has_role(*SENSITIVE_ROLES)
+
+
+def may_export(user) -> bool:
+    """Exports of personal data: organizers and admins only."""
+    return user.has_role(*EXPORT_ROLES)
+
+
+def visible_household_ids(user):
+    """Households at addresses of a turf assigned to `user` and not expired (a subquery)."""
+    return (
+        select(Household.id)
+        .join(Address, Household.address_id == Address.id)
+        .join(TurfAssignment, TurfAssignment.turf_id == Address.turf_id)
+        .where(TurfAssignment.user_id == user.id, TurfAssignment.until >= date.today())
+    )
+
+
+def visible_residents(user) -> Select:
+    """`select(Resident)` restricted to what `user` may see; filter it further as needed."""
+    query = select(Resident)
+    if not sees_everyone(user):
+        query = query.where(Resident.household_id.in_(visible_household_ids(user)))
+    return query
+
+
+def get_visible(user, resident_id: int, *options) -> Resident | None:
+    """One resident if `user` may see them, else None."""
+    return db.session.scalar(visible_residents(user).where(Resident.id == resident_id).options(*options))
+
+
+# --- tags, issues, addresses ------------------------------------------------------------------------------
+
+
+def clean_tag_name(name: str) -> str:
+    """Trimmed, inner spaces collapsed, lower-case ("Parent d'élève " -> "parent d'élève")."""
+    return " ".join((name or "").split()).lower()[:60]
+
+
+def get_or_create_tag(name: str) -> Tag | None:
+    """The tag called `name` (created if new); None for an empty name."""
+    name = clean_tag_name(name)
+    if not name:
+        return None
+    tag = db.session.scalar(select(Tag).where(Tag.name == name))
+    if tag is None:
+        tag = Tag(name=name)
+        db.session.add(tag)
+        db.session.flush()
+    return tag
+
+
+def get_or_create_issue(name: str) -> Issue | None:
+    """The issue named `name`, matched accent- and case-free (created if new)."""
+    name = " ".join((name or "").split())[:120]
+    key = fold(name)
+    if not key:
+        return None
+    issue = db.session.scalar(select(Issue).where(Issue.key == key))
+    if issue is None:
+        issue = Issue(name=name, key=key)
+        db.session.add(issue)
+        db.session.flush()
+    return issue
+
+
+def _blank(value):
+    if isinstance(value, str):
+        value = value.strip()
+    return value or None
+
+
+def address_match_clause(street: str, number: int | None, suffix: str | None, **unit) -> list:
+    """WHERE terms finding the same door: street key, number, suffix, building/staircase/floor/door."""
+    terms = [Address.street_key == street_key(street)]
+    for column, value in (("number", number), ("suffix", suffix), *unit.items()):
+        attr = getattr(Address, column)
+        value = _blank(value)
+        terms.append(attr.is_(None) if value is None else attr == value)
+    return terms
+
+
+def find_or_create_address(data: dict) -> Address | None:
+    """The address described by `data` (number as typed: "12 bis"), created if unknown; None without street."""
+    street = _blank(data.get("street"))
+    if not street:
+        return None
+    number, suffix = split_number(data.get("number"))
+    unit = {key: _blank(data.get(key)) for key in ("building", "staircase", "floor", "door")}
+    address = db.session.scalar(select(Address).where(*address_match_clause(street, number, suffix, **unit)).limit(1))
+    if address is None:
+        address = Address(
+            number=number,
+            suffix=suffix,
+            street=street,
+            street_key=street_key(street),
+            postcode=_blank(data.get("postcode")),
+            city=_blank(data.get("city")),
+            **unit,
+        )
+        db.session.add(address)
+        db.session.flush()
+    return address
+
+
+def household_at(address: Address, label: str | None = None) -> Household:
+    """The household behind that door (the first one, or the one with `label`), created if none."""
+    query = select(Household).where(Household.address_id == address.id).order_by(Household.id)
+    if label:
+        query = query.where(Household.label == label)
+    household = db.session.scalars(query.limit(1)).first()
+    if household is None:
+        household = Household(address_id=address.id, label=label or None)
+        db.session.add(household)
+        db.session.flush()
+    return household
+
+
+# --- create / update --------------------------------------------------------------------------------------
+
+
+def refresh_keys(resident: Resident) -> None:
+    """Recompute the folded keys search and ordering use."""
+    resident.name_key = name_key(resident.first_name, resident.last_name)
+    resident.sort_key = f"{fold(resident.last_name)} {fold(resident.first_name)}".strip()
+
+
+def _clean_values(values: dict, support_enabled: bool) -> dict:
+    cleaned = {}
+    for key in RESIDENT_FIELDS:
+        if key not in values:
+            continue
+        value = values[key]
+        if isinstance(value, str):
+            value = value.strip()
+            if key not in ("first_name", "last_name", "data_source"):
+                value = value or None
+        if key in ("phone", "phone_alt") and value:
+            value = phone_e164(value) or value
+        if key == "email" and value:
+            value = value.lower()
+        if key == "support_level" and not support_enabled:
+            continue
+        if key == "leadership_stage" and value not in LEADERSHIP_STAGES:
+            value = "contact"
+        cleaned[key] = value
+    return cleaned
+
+
+def _apply_do_not_contact(resident: Resident, flag: bool) -> None:
+    if flag and not resident.do_not_contact:
+        resident.do_not_contact_at = datetime.now(UTC)
+    if not flag:
+        resident.do_not_contact_at = None
+    resident.do_not_contact = bool(flag)
+
+
+def create_resident(values: dict, *, by=None, address: dict | None = None, support_enabled: bool = True) -> Resident:
+    """A new resident; `address` (number, street...) puts them in that door's household."""
+    cleaned = _clean_values(values, support_enabled)
+    dnc = cleaned.pop("do_not_contact", False)
+    resident = Resident(**cleaned)
+    resident.leadership_stage = resident.leadership_stage or "contact"
+    _apply_do_not_contact(resident, dnc)
+    refresh_keys(resident)
+    if address:
+        place = find_or_create_address(address)
+        if place is not None:
+            resident.household_id = household_at(place).id
+    if by is not None:
+        resident.created_by_id = resident.updated_by_id = by.id
+    db.session.add(resident)
+    db.session.flush()
+    audit.record("resident.create", resident)
+    return resident
+
+
+def snapshot(resident: Resident) -> dict:
+    """The editable values of a resident, for conflict pages."""
+    return {key: getattr(resident, key) for key in RESIDENT_FIELDS}
+
+
+def update_resident(
+    resident: Resident,
+    values: dict,
+    *,
+    by=None,
+    expected_version: int | None = None,
+    address: dict | None = None,
+    support_enabled: bool = True,
+) -> list[str]:
+    """Save changes; raises VersionConflict when someone saved since `expected_version`. Returns changed fields."""
+    if expected_version is not None and resident.version != expected_version:
+        raise VersionConflict(resident.id, values)
+    cleaned = _clean_values(values, support_enabled)
+    changed = []
+    if "do_not_contact" in cleaned:
+        flag = bool(cleaned.pop("do_not_contact"))
+        if flag != resident.do_not_contact:
+            changed.append("do_not_contact")
+        _apply_do_not_contact(resident, flag)
+    for key, value in cleaned.items():
+        if getattr(resident, key) != value:
+            setattr(resident, key, value)
+            changed.append(key)
+    if address is not None:
+        place = find_or_create_address(address)
+        household_id = household_at(place).id if place is not None else None
+        if household_id != resident.household_id:
+            resident.household_id = household_id
+            changed.append("household")
+    refresh_keys(resident)
+    if by is not None:
+        resident.updated_by_id = by.id
+    try:
+        db.session.flush()
+    except StaleDataError as error:
+        raise VersionConflict(resident.id, values) from error
+    if changed:
+        audit.record("resident.update", resident, fields=sorted(changed))
+    return changed
+
+
+def set_tags(resident: Resident, names: list[str]) -> None:
+    """Replace the resident's tags (resident.tags must be loaded)."""
+    tags = [tag for tag in (get_or_create_tag(name) for name in names) if tag is not None]
+    unique = {tag.id: tag for tag in tags}
+    resident.tags = list(unique.values())
+
+
+def set_issues(resident: Resident, issue_ids: list[int]) -> None:
+    """Replace the issues the resident cares about (resident.issues must be loaded)."""
+    ids = [int(i) for i in issue_ids]
+    resident.issues = list(db.session.scalars(select(Issue).where(Issue.id.in_(ids)))) if ids else []
+
+
+def bulk_tag(user, resident_ids: list[int], tag_name: str, *, remove: bool = False) -> int:
+    """Add (or remove) a tag on the residents of `resident_ids` that `user` may see; returns how many changed."""
+    tag = get_or_create_tag(tag_name)
+    if tag is None or not resident_ids:
+        return 0
+    visible = list(
+        db.session.scalars(visible_residents(user).with_only_columns(Resident.id).where(Resident.id.in_(resident_ids)))
+    )
+    if not visible:
+        return 0
+    already = set(
+        db.session.scalars(
+            select(resident_tags.c.resident_id).where(
+                resident_tags.c.tag_id == tag.id, resident_tags.c.resident_id.in_(visible)
+            )
+        )
+    )
+    if remove:
+        targets = [rid for rid in visible if rid in already]
+        if targets:
+            db.session.execute(
+                delete(resident_tags).where(resident_tags.c.tag_id == tag.id, resident_tags.c.resident_id.in_(targets))
+            )
+    else:
+        targets = [rid for rid in visible if rid not in already]
+        if targets:
+            db.session.execute(insert(resident_tags), [{"resident_id": rid, "tag_id": tag.id} for rid in targets])
+    if targets:
+        audit.record("residents.bulk_tag", None, tag=tag.name, count=len(targets), removed=remove)
+    return len(targets)
+
+
+# --- search -----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Filters:
+    """What the list can be narrowed by."""
+
+    q: str = ""
+    turf_id: int | None = None
+    tag_id: int | None = None
+    issue_id: int | None = None
+    support_level: int | None = None
+    stage: str | None = None
+    # "7", "30", "90": contacted within N days; "never": never contacted; "over90": not for 90 days.
+    contacted: str | None = None
+    # "only", "exclude" or None (all, flagged)
+    dnc: str | None = None
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def search_clause(q: str):
+    """WHERE term for the search box: name words, phone (E.164), e-mail, street; None when empty."""
+    q = (q or "").strip()
+    if not q:
+        return None
+    terms = []
+    words = fold(q).split()
+    if words:
+        terms.append(and_(*[Resident.name_key.like(f"%{_escape_like(w)}%", escape="\\") for w in words]))
+    phone = phone_e164(q)
+    if phone:
+        terms.append(or_(Resident.phone == phone, Resident.phone_alt == phone))
+    if "@" in q:
+        terms.append(func.lower(Resident.email).like(f"%{_escape_like(q.lower())}%", escape="\\"))
+    number, _suffix = split_number(q.split(" ", 1)[0])
+    street = street_key(q.split(" ", 1)[1] if number is not None and " " in q else q)
+    if street and not phone:
+        streets = select(Household.id).join(Address, Household.address_id == Address.id)
+        streets = streets.where(Address.street_key.like(f"%{_escape_like(street)}%", escape="\\"))
+        if number is not None and " " in q:
+            streets = streets.where(Address.number == number)
+        terms.append(Resident.household_id.in_(streets))
+    return or_(*terms) if terms else None
+
+
+def filtered_residents(user, filters: Filters) -> Select:
+    """visible_residents(user) narrowed by `filters` (no order, no limit)."""
+    query = visible_residents(user)
+    clause = search_clause(filters.q)
+    if clause is not None:
+        query = query.where(clause)
+    if filters.turf_id:
+        turf_households = (
+            select(Household.id)
+            .join(Address, Household.address_id == Address.id)
+            .where(Address.turf_id == filters.turf_id)
+        )
+        query = query.where(Resident.household_id.in_(turf_households))
+    if filters.tag_id:
+        query = query.where(
+            Resident.id.in_(select(resident_tags.c.resident_id).where(resident_tags.c.tag_id == filters.tag_id))
+        )
+    if filters.issue_id:
+        query = query.where(
+            Resident.id.in_(select(resident_issues.c.resident_id).where(resident_issues.c.issue_id == filters.issue_id))
+        )
+    if filters.support_level:
+        query = query.where(Resident.support_level == filters.support_level)
+    if filters.stage:
+        query = query.where(Resident.leadership_stage == filters.stage)
+    if filters.contacted == "never":
+        query = query.where(Resident.last_contacted_at.is_(None))
+    elif filters.contacted == "over90":
+        since = datetime.now(UTC) - timedelta(days=90)
+        query = query.where(or_(Resident.last_contacted_at.is_(None), Resident.last_contacted_at < since))
+    elif filters.contacted and filters.contacted.isdigit():
+        since = datetime.now(UTC) - timedelta(days=int(filters.contacted))
+        query = query.where(Resident.last_contacted_at >= since)
+    if filters.dnc == "only":
+        query = query.where(Resident.do_not_contact.is_(True))
+    elif filters.dnc == "exclude":
+        query = query.where(Resident.do_not_contact.is_(False))
+    return query
+
+
+def encode_cursor(resident: Resident) -> str:
+    """The "next page" token: the last row's sort key and id."""
+    return f"{resident.id}:{resident.sort_key}"
+
+
+def decode_cursor(cursor: str | None) -> tuple[int, str] | None:
+    """(id, sort_key) from a token; None when missing or malformed."""
+    if not cursor or ":" not in cursor:
+        return None
+    ident, key = cursor.split(":", 1)
+    return (int(ident), key) if ident.isdigit() else None
+
+
+def search(user, filters: Filters, *, after: str | None = None, limit: int = 50) -> tuple[list[Resident], str | None]:
+    """One page of residents in list order (last name, first name, id) and the token of the next page."""
+    query = filtered_residents(user, filters)
+    position = decode_cursor(after)
+    if position:
+        ident, key = position
+        query = query.where(or_(Resident.sort_key > key, and_(Resident.sort_key == key, Resident.id > ident)))
+    query = query.order_by(Resident.sort_key, Resident.id).limit(limit + 1)
+    query = query.options(
+        selectinload(Resident.tags),
+        selectinload(Resident.household).selectinload(Household.address),
+    )
+    rows = list(db.session.scalars(query))
+    following = encode_cursor(rows[limit - 1]) if len(rows) > limit else None
+    return rows[:limit], following
+
+
+# --- duplicates and merge ---------------------------------------------------------------------------------
+
+
+@dataclass
+class DuplicateGroup:
+    """Residents that look like one person, and why."""
+
+    reason: str  # "name_address", "email", "phone"
+    value: str
+    residents: list[Resident]
+
+
+def duplicate_groups(limit: int = 200) -> list[DuplicateGroup]:
+    """Same folded name at the same address, same e-mail, or same phone (E.164)."""
+    found: list[tuple[str, str, list[int]]] = []
+    by_name = (
+        select(Resident.name_key, Address.id, func.count())
+        .join(Household, Resident.household_id == Household.id)
+        .join(Address, Household.address_id == Address.id)
+        .where(Resident.name_key != "")
+        .group_by(Resident.name_key, Address.id)
+        .having(func.count() > 1)
+        .limit(limit)
+    )
+    for key, address_id, _n in db.session.execute(by_name):
+        ids = db.session.scalars(
+            select(Resident.id)
+            .join(Household, Resident.household_id == Household.id)
+            .where(Resident.name_key == key, Household.address_id == address_id)
+        ).all()
+        found.append(("name_address", key, list(ids)))
+    for reason, column in (("email", func.lower(Resident.email)), ("phone", Resident.phone)):
+        groups = (
+            select(column, func.count())
+            .where(column.is_not(None))
+            .group_by(column)
+            .having(func.count() > 1)
+            .limit(limit)
+        )
+        for value, _n in db.session.execute(groups):
+            ids = db.session.scalars(select(Resident.id).where(column == value)).all()
+            found.append((reason, value, list(ids)))
+    all_ids = {rid for _r, _v, ids in found for rid in ids}
+    residents = {
+        r.id: r
+        for r in db.session.scalars(
+            select(Resident)
+            .where(Resident.id.in_(all_ids))
+            .options(selectinload(Resident.household).selectinload(Household.address), selectinload(Resident.tags))
+        )
+    }
+    groups, seen = [], set()
+    for reason, value, ids in found:
+        key = tuple(sorted(ids))
+        if key in seen:
+            continue
+        seen.add(key)
+        groups.append(DuplicateGroup(reason, value, [residents[i] for i in sorted(ids) if i in residents]))
+    return groups
+
+
+def _resident_references():
+    """(table, column) of every foreign key pointing at residents.id, in any feature's tables."""
+    refs = []
+    for table in db.metadata.sorted_tables:
+        for column in table.columns:
+            for fk in column.foreign_keys:
+                if fk.column.table.name == "residents" and fk.column.name == "id" and table.name != "residents":
+                    refs.append((table, column))
+    return refs
+
+
+def merge_residents(keep: Resident, other: Resident, *, by=None) -> Resident:
+    """Fold `other` into `keep`: empty fields filled, every linked row (tags, issues, conversations,
+    commitments...) moved over, `other` deleted; audited."""
+    if keep.id == other.id:
+        raise ValueError("cannot merge a resident with itself")
+    for key in RESIDENT_FIELDS + ("household_id", "source_id", "last_contacted_at"):
+        if getattr(keep, key) in (None, "") and getattr(other, key) not in (None, ""):
+            setattr(keep, key, getattr(other, key))
+    if other.do_not_contact and not keep.do_not_contact:
+        _apply_do_not_contact(keep, True)
+    if other.note and keep.note and other.note not in keep.note:
+        keep.note = f"{keep.note}\n\n{other.note}"
+        keep.note_sensitive = keep.note_sensitive or other.note_sensitive
+    sources = [s for s in (keep.data_source, other.data_source) if s]
+    keep.data_source = " + ".join(dict.fromkeys(sources))[:200]
+    moved = {}
+    for table, column in _resident_references():
+        primary = [c for c in table.primary_key.columns]
+        if column in primary:
+            # Link table: copy the links `keep` lacks, then drop `other`'s.
+            others = [c for c in primary if c is not column]
+            rows = db.session.execute(select(*others).where(column == other.id)).all()
+            for row in rows:
+                match = [c == v for c, v in zip(others, row, strict=True)]
+                exists = db.session.execute(select(column).where(column == keep.id, *match)).first()
+                if exists is None:
+                    values = {c.name: v for c, v in zip(others, row, strict=True)}
+                    values[column.name] = keep.id
+                    db.session.execute(insert(table).values(**values))
+            db.session.execute(delete(table).where(column == other.id))
+            count = len(rows)
+        else:
+            count = db.session.execute(update(table).where(column == other.id).values({column.name: keep.id})).rowcount
+        if count:
+            moved[table.name] = count
+    refresh_keys(keep)
+    if by is not None:
+        keep.updated_by_id = by.id
+    other_id = other.id
+    db.session.flush()
+    db.session.expunge(other)
+    db.session.execute(delete(Resident).where(Resident.id == other_id))
+    db.session.expire(keep)
+    audit.record("resident.merge", keep, merged_id=other_id, moved=moved)
+    return keep

@@ -1,0 +1,508 @@
+"""Resident pages: list and search, resident and household pages, edit, bulk tags, duplicates, import, export."""
+
+import json
+import re
+import secrets
+from pathlib import Path
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from organizer.audit import services as audit
+from organizer.auth.models import User
+from organizer.auth.permissions import require_recent_auth, require_role
+from organizer.conversations.models import Issue
+from organizer.extensions import db
+from organizer.residents import (
+    exporting,
+    history,  # noqa: F401 - registers the timeline source
+    importing,
+    services,
+)
+from organizer.residents.forms import (
+    CONSENT_LABELS,
+    STAGE_LABELS,
+    BulkTagForm,
+    ImportConfirmForm,
+    ImportUploadForm,
+    MergeForm,
+    ResidentForm,
+)
+from organizer.residents.models import Household, Resident, Tag
+from organizer.residents.timeline import timeline_for
+from organizer.turfs.models import Turf
+
+bp = Blueprint("residents", __name__)
+URL_PREFIX = "/residents"
+NAVIGATION = [("residents.index", _l("Residents"), ("organizer", "leader", "canvasser"), 20)]
+ALL_ROLES = ("organizer", "leader", "canvasser")
+PAGE_SIZE = 50
+TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+
+
+def _int(value) -> int | None:
+    return int(value) if value and str(value).isdigit() else None
+
+
+def _filters() -> services.Filters:
+    args = request.values
+    return services.Filters(
+        q=(args.get("q") or "").strip()[:200],
+        turf_id=_int(args.get("turf")),
+        tag_id=_int(args.get("tag")),
+        issue_id=_int(args.get("issue")),
+        support_level=_int(args.get("support")) if current_app.config["SUPPORT_LEVELS_ENABLED"] else None,
+        stage=args.get("stage") if args.get("stage") in STAGE_LABELS else None,
+        contacted=args.get("contacted") if args.get("contacted") in ("7", "30", "90", "never", "over90") else None,
+        dnc=args.get("dnc") if args.get("dnc") in ("only", "exclude") else None,
+    )
+
+
+def _filter_args(filters: services.Filters) -> dict:
+    pairs = {
+        "q": filters.q,
+        "turf": filters.turf_id,
+        "tag": filters.tag_id,
+        "issue": filters.issue_id,
+        "support": filters.support_level,
+        "stage": filters.stage,
+        "contacted": filters.contacted,
+        "dnc": filters.dnc,
+    }
+    return {key: value for key, value in pairs.items() if value}
+
+
+def _choices():
+    tags = db.session.scalars(select(Tag).order_by(Tag.name)).all()
+    issues = db.session.scalars(select(Issue).order_by(Issue.name)).all()
+    turfs = db.session.scalars(select(Turf).order_by(Turf.name)).all()
+    return tags, issues, turfs
+
+
+@bp.route("/")
+@require_role(*ALL_ROLES)
+def index():
+    """The resident list: search, filters, keyset pages, bulk tagging."""
+    filters = _filters()
+    residents, next_cursor = services.search(current_user, filters, after=request.args.get("after"), limit=PAGE_SIZE)
+    tags, issues, turfs = _choices()
+    return render_template(
+        "residents/index.html",
+        residents=residents,
+        filters=filters,
+        filter_args=_filter_args(filters),
+        next_cursor=next_cursor,
+        paged=bool(request.args.get("after")),
+        tags=tags,
+        issues=issues,
+        turfs=turfs,
+        stages=STAGE_LABELS,
+        bulk_form=BulkTagForm(),
+        may_export=services.may_export(current_user),
+        support_enabled=current_app.config["SUPPORT_LEVELS_ENABLED"],
+    )
+
+
+@bp.route("/bulk-tag", methods=["POST"])
+@require_role(*ALL_ROLES)
+def bulk_tag():
+    """Add or remove a tag on the ticked residents."""
+    form = BulkTagForm()
+    ids = [int(i) for i in request.form.getlist("resident_ids") if i.isdigit()]
+    if not form.validate_on_submit():
+        flash(_("Give the tag a name."), "error")
+    elif not ids:
+        flash(_("Tick at least one resident."), "error")
+    else:
+        count = services.bulk_tag(current_user, ids, form.tag.data, remove=form.action.data == "remove")
+        db.session.commit()
+        flash(_("Tag “%(tag)s” changed on %(count)s resident(s).", tag=form.tag.data, count=count), "success")
+    keep = ("q", "turf", "tag_filter", "issue", "support", "stage", "contacted", "dnc")
+    back = {("tag" if k == "tag_filter" else k): v for k, v in request.form.items() if k in keep and v}
+    return redirect(url_for("residents.index", **back))
+
+
+def _form_choices() -> dict:
+    issues = db.session.scalars(select(Issue).order_by(Issue.name)).all()
+    users = db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.display_name)).all()
+    return {
+        "issue_choices": [(issue.id, issue.name) for issue in issues],
+        "user_choices": [(user.id, user.display_name) for user in users],
+    }
+
+
+def _address_values(form: ResidentForm) -> dict:
+    return {key: getattr(form, key).data for key in services.ADDRESS_FIELDS}
+
+
+def _resident_values(form: ResidentForm) -> dict:
+    values = {key: getattr(form, key).data for key in services.RESIDENT_FIELDS}
+    if not current_app.config["SUPPORT_LEVELS_ENABLED"]:
+        values.pop("support_level", None)
+    if not services.sees_sensitive(current_user):
+        # Those who cannot read sensitive notes cannot overwrite them either.
+        values.pop("note", None)
+        values.pop("note_sensitive", None)
+    return values
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@require_role("organizer", "leader")
+def new():
+    """Add a resident by hand."""
+    form = ResidentForm(**_form_choices())
+    if form.validate_on_submit():
+        resident = services.create_resident(
+            _resident_values(form),
+            by=current_user,
+            address=_address_values(form),
+            support_enabled=current_app.config["SUPPORT_LEVELS_ENABLED"],
+        )
+        db.session.refresh(resident, ["tags", "issues"])
+        services.set_tags(resident, _split_tags(form.tags.data))
+        services.set_issues(resident, form.issues.data or [])
+        db.session.commit()
+        flash(_("%(name)s was added.", name=resident.display_name), "success")
+        return redirect(url_for("residents.show", resident_id=resident.id))
+    if request.method == "GET":
+        form.data_source.data = _("Entered by hand")
+    return render_template(
+        "residents/edit.html", form=form, resident=None, support_enabled=current_app.config["SUPPORT_LEVELS_ENABLED"]
+    )
+
+
+def _split_tags(text: str | None) -> list[str]:
+    return [part for part in re.split(r"[,;]", text or "") if part.strip()]
+
+
+def _load(resident_id: int, *options) -> Resident:
+    resident = services.get_visible(current_user, resident_id, *options)
+    if resident is None:
+        abort(404)
+    return resident
+
+
+@bp.route("/<int:resident_id>")
+@require_role(*ALL_ROLES)
+def show(resident_id: int):
+    """The resident page: details, consent, tags, issues, household and timeline."""
+    resident = _load(
+        resident_id,
+        selectinload(Resident.tags),
+        selectinload(Resident.issues),
+        selectinload(Resident.point_person),
+        selectinload(Resident.household).selectinload(Household.address),
+        selectinload(Resident.household).selectinload(Household.residents),
+    )
+    timeline = [
+        entry
+        for entry in timeline_for(resident.id, current_user)
+        if not entry.sensitive or services.sees_sensitive(current_user)
+    ]
+    audit.record_now("resident.view", resident)
+    return render_template(
+        "residents/show.html",
+        resident=resident,
+        timeline=timeline,
+        stages=STAGE_LABELS,
+        consent_labels=CONSENT_LABELS,
+        sees_sensitive=services.sees_sensitive(current_user),
+        may_edit=current_user.has_role("organizer", "leader"),
+        support_enabled=current_app.config["SUPPORT_LEVELS_ENABLED"],
+    )
+
+
+@bp.route("/<int:resident_id>/edit", methods=["GET", "POST"])
+@require_role("organizer", "leader")
+def edit(resident_id: int):
+    """Edit a resident; a save over someone else's newer save shows both versions (409)."""
+    resident = _load(
+        resident_id,
+        selectinload(Resident.tags),
+        selectinload(Resident.issues),
+        selectinload(Resident.household).selectinload(Household.address),
+    )
+    support_enabled = current_app.config["SUPPORT_LEVELS_ENABLED"]
+    form = ResidentForm(obj=resident if request.method == "GET" else None, **_form_choices())
+    if request.method == "GET":
+        address = resident.household.address if resident.household else None
+        if address:
+            form.number.data = f"{address.number or ''} {address.suffix or ''}".strip()
+            for key in ("street", "building", "staircase", "floor", "door", "postcode", "city"):
+                getattr(form, key).data = getattr(address, key)
+        form.tags.data = ", ".join(tag.name for tag in resident.tags)
+        form.issues.data = [issue.id for issue in resident.issues]
+        form.version.data = resident.version
+        if not services.sees_sensitive(current_user) and resident.note_sensitive:
+            form.note.data = None
+    if form.validate_on_submit():
+        expected = _int(form.version.data)
+        values = _resident_values(form)
+        try:
+            services.update_resident(
+                resident,
+                values,
+                by=current_user,
+                expected_version=expected,
+                address=_address_values(form),
+                support_enabled=support_enabled,
+            )
+            services.set_tags(resident, _split_tags(form.tags.data))
+            services.set_issues(resident, form.issues.data or [])
+            db.session.commit()
+        except services.VersionConflict:
+            db.session.rollback()
+            current = _load(resident_id)
+            theirs = services.snapshot(current)
+            return (
+                render_template(
+                    "residents/conflict.html",
+                    resident=current,
+                    theirs=theirs,
+                    mine=values,
+                    fields=[k for k in services.RESIDENT_FIELDS if k in values],
+                    form=form,
+                    sees_sensitive=services.sees_sensitive(current_user),
+                    current_version=current.version,
+                ),
+                409,
+            )
+        flash(_("Saved."), "success")
+        return redirect(url_for("residents.show", resident_id=resident.id))
+    return render_template("residents/edit.html", form=form, resident=resident, support_enabled=support_enabled)
+
+
+@bp.route("/households/<int:household_id>")
+@require_role(*ALL_ROLES)
+def household(household_id: int):
+    """One door: the address and the residents behind it that this person may see."""
+    found = db.session.scalar(
+        select(Household).where(Household.id == household_id).options(selectinload(Household.address))
+    )
+    if found is None:
+        abort(404)
+    residents = db.session.scalars(
+        services.visible_residents(current_user)
+        .where(Resident.household_id == household_id)
+        .order_by(Resident.sort_key, Resident.id)
+        .options(selectinload(Resident.tags))
+    ).all()
+    if not residents and not services.sees_everyone(current_user):
+        abort(404)
+    return render_template("residents/household.html", household=found, residents=residents)
+
+
+@bp.route("/duplicates")
+@require_role("organizer")
+def duplicates():
+    """Residents that look like the same person, to review and merge."""
+    return render_template("residents/duplicates.html", groups=services.duplicate_groups(), form=MergeForm())
+
+
+@bp.route("/merge", methods=["POST"])
+@require_role("organizer")
+def merge():
+    """Fold one resident into another, keeping every conversation, tag and issue."""
+    form = MergeForm()
+    if not form.validate_on_submit() or form.keep_id.data == form.other_id.data:
+        flash(_("Choose two different residents to merge."), "error")
+        return redirect(url_for("residents.duplicates"))
+    keep = db.session.get(Resident, form.keep_id.data)
+    other = db.session.get(Resident, form.other_id.data)
+    if keep is None or other is None:
+        abort(404)
+    services.merge_residents(keep, other, by=current_user)
+    db.session.commit()
+    flash(_("Merged: %(name)s keeps the history of both.", name=keep.display_name), "success")
+    return redirect(url_for("residents.show", resident_id=keep.id))
+
+
+@bp.route("/export", methods=["POST"])
+@require_role("organizer")
+@require_recent_auth(minutes=15)
+def export():
+    """Download the filtered list as CSV or XLSX (audited)."""
+    filters = _filters()
+    fmt = request.form.get("format", "csv")
+    query = services.filtered_residents(current_user, filters)
+    support_enabled = current_app.config["SUPPORT_LEVELS_ENABLED"]
+    if fmt == "xlsx":
+        data, count = exporting.to_xlsx(query, support_enabled=support_enabled)
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        fmt = "csv"
+        delimiter = ";" if str(get_locale() or "").startswith("fr") else ","
+        data, count = exporting.to_csv(query, delimiter=delimiter, support_enabled=support_enabled)
+        mimetype = "text/csv; charset=utf-8"
+    audit.record("residents.export", None, count=count, format=fmt, filters=_filter_args(filters))
+    db.session.commit()
+    return Response(
+        data,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f"attachment; filename=residents.{fmt}", "Cache-Control": "no-store"},
+    )
+
+
+# --- import -----------------------------------------------------------------------------------------------
+
+
+def _import_folder() -> Path:
+    folder = Path(current_app.instance_path) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _stash(token: str) -> tuple[bytes, dict]:
+    if not TOKEN_PATTERN.match(token):
+        abort(404)
+    folder = _import_folder()
+    meta_path, data_path = folder / f"{token}.json", folder / f"{token}.data"
+    if not meta_path.exists() or not data_path.exists():
+        flash(_("This import has expired or was already done: upload the file again."), "error")
+        abort(404)
+    meta = json.loads(meta_path.read_text())
+    if meta.get("user_id") != current_user.id:
+        abort(404)
+    return data_path.read_bytes(), meta
+
+
+def _save_meta(token: str, meta: dict) -> None:
+    (_import_folder() / f"{token}.json").write_text(json.dumps(meta))
+
+
+def _review(token: str, data: bytes, meta: dict):
+    """Dry run of the stashed file, rendered with the confirm form."""
+    try:
+        report = importing.run_import(
+            data, meta["filename"], fmt=meta["format"], mapping=meta.get("mapping"), dry_run=True, skip_invalid=True
+        )
+    except importing.FileProblem as problem:
+        db.session.rollback()
+        flash(str(problem), "error")
+        if meta["format"] == "generic":
+            return redirect(url_for("residents.import_map", token=token))
+        return redirect(url_for("residents.import_upload"))
+    db.session.rollback()
+    confirm = ImportConfirmForm(formdata=None, source=report.source or "")
+    return render_template("residents/import_review.html", report=report, token=token, form=confirm, meta=meta)
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@require_role("organizer")
+def import_upload():
+    """Step 1: upload a file; known formats go straight to the check, others to the column mapping."""
+    form = ImportUploadForm()
+    form.format.choices = list(importing.FORMAT_LABELS.items())
+    if form.validate_on_submit():
+        upload = form.file.data
+        data = upload.read()
+        try:
+            table = importing.read_table(data, upload.filename or "")
+        except importing.FileProblem as problem:
+            form.file.errors.append(str(problem))
+        else:
+            fmt = form.format.data if form.format.data != "auto" else importing.detect_format(table.header)
+            token = secrets.token_urlsafe(24)
+            (_import_folder() / f"{token}.data").write_bytes(data)
+            meta = {"filename": upload.filename or "upload.csv", "format": fmt, "user_id": current_user.id}
+            _save_meta(token, meta)
+            if fmt == "generic":
+                return redirect(url_for("residents.import_map", token=token))
+            return _review(token, data, meta)
+    return render_template("residents/import_upload.html", form=form, max_mb=_max_mb())
+
+
+def _max_mb() -> int:
+    return int((current_app.config.get("MAX_CONTENT_LENGTH") or 0) / (1024 * 1024))
+
+
+@bp.route("/import/<token>/map", methods=["GET", "POST"])
+@require_role("organizer")
+def import_map(token: str):
+    """Step 2 (other files): say which column holds which field, with the first rows shown."""
+    data, meta = _stash(token)
+    table = importing.read_table(data, meta["filename"])
+    if request.method == "POST":
+        mapping = {
+            field: request.form[f"map_{field}"]
+            for field in importing.FIELDS
+            if request.form.get(f"map_{field}") in table.header
+        }
+        meta["mapping"] = mapping
+        _save_meta(token, meta)
+        return _review(token, data, meta)
+    mapping = meta.get("mapping") or importing.guess_mapping(table.header)
+    return render_template(
+        "residents/import_map.html",
+        token=token,
+        header=table.header,
+        preview=table.rows[:5],
+        fields=importing.FIELDS,
+        field_labels=importing.FIELD_LABELS,
+        mapping=mapping,
+        meta=meta,
+    )
+
+
+@bp.route("/import/<token>/confirm", methods=["POST"])
+@require_role("organizer")
+def import_confirm(token: str):
+    """Last step: write (all rows, or the valid ones when asked), then show the report."""
+    data, meta = _stash(token)
+    form = ImportConfirmForm()
+    if not form.validate_on_submit():
+        flash(_("Say where these people come from (data source)."), "error")
+        return _review(token, data, meta)
+    try:
+        report = importing.run_import(
+            data,
+            meta["filename"],
+            fmt=meta["format"],
+            mapping=meta.get("mapping"),
+            source=form.source.data,
+            skip_invalid=form.skip_invalid.data,
+            user_id=current_user.id,
+        )
+    except importing.FileProblem as problem:
+        db.session.rollback()
+        flash(str(problem), "error")
+        return redirect(url_for("residents.import_upload"))
+    has_rejects = False
+    if report.written:
+        db.session.commit()
+        (_import_folder() / f"{token}.data").unlink(missing_ok=True)
+        if report.rejected_rows:
+            (_import_folder() / f"{token}.rejects.csv").write_text(report.rejects_csv(), encoding="utf-8-sig")
+            has_rejects = True
+        else:
+            (_import_folder() / f"{token}.json").unlink(missing_ok=True)
+    else:
+        db.session.rollback()
+    return render_template("residents/import_done.html", report=report, token=token, has_rejects=has_rejects)
+
+
+@bp.route("/import/<token>/rejects.csv")
+@require_role("organizer")
+def import_rejects(token: str):
+    """The rows an import skipped, with the reason, to correct and import again (audited download)."""
+    if not TOKEN_PATTERN.match(token):
+        abort(404)
+    folder = _import_folder()
+    meta_path, rejects = folder / f"{token}.json", folder / f"{token}.rejects.csv"
+    if not meta_path.exists() or not rejects.exists():
+        abort(404)
+    meta = json.loads(meta_path.read_text())
+    if meta.get("user_id") != current_user.id:
+        abort(404)
+    audit.record_now("residents.import_rejects", None, filename=meta["filename"][-120:])
+    name = re.sub(r"[^A-Za-z0-9._-]+", "_", meta["filename"])[:80] or "import"
+    return Response(
+        rejects.read_bytes(),
+        mimetype="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f"attachment; filename={name}.rejects.csv", "Cache-Control": "no-store"},
+    )
