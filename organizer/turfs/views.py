@@ -124,6 +124,56 @@ def new():
     return render_template("turfs/new.html", form=form, preview=None, picked=None)
 
 
+@bp.route("/<int:turf_id>/add", methods=["GET", "POST"])
+@require_role(*PLANNERS)
+def add_addresses(turf_id: int):
+    """Add addresses to a turf with the same tools as cutting (preview, by hand, confirm taking)."""
+    turf = turf_or_404(turf_id)
+    form = CutForm(name=turf.name, script=turf.script)
+    _cut_choices(form)
+    preview = picked_set = None
+    if form.validate_on_submit():
+        step = request.form.get("step", "preview")
+        picked = [int(value) for value in request.form.getlist("address_ids") if value.isdigit()]
+        try:
+            rule = _rule_from(form)
+            preview = services.preview_cut(rule, turf)
+            if step == "create":
+                if not picked:
+                    raise services.TurfError(_l("Tick at least one address."))
+                rule.address_ids = picked
+                services.add_to_turf(turf, rule, take=request.form.get("take") == "1")
+                audit.record("turf.add_addresses", turf, addresses=len(picked))
+                db.session.commit()
+                flash(ngettext("%(num)d address added.", "%(num)d addresses added.", len(picked)), "success")
+                return redirect(url_for("turfs.show", turf_id=turf.id))
+        except services.OverlapError as error:
+            db.session.rollback()
+            preview = error.preview
+            flash(_("Some of these addresses belong to other turfs: tick the box to take them."), "warning")
+        except services.TurfError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        picked_set = set(picked) if step == "create" and picked else None
+    return render_template("turfs/new.html", form=form, preview=preview, picked=picked_set, turf=turf)
+
+
+@bp.route("/<int:turf_id>/remove", methods=["POST"])
+@require_role(*PLANNERS)
+def remove_addresses(turf_id: int):
+    """Take the ticked addresses out of the turf."""
+    turf = turf_or_404(turf_id)
+    ids = [int(value) for value in request.form.getlist("address_ids") if value.isdigit()]
+    removed = services.remove_from_turf(turf, ids)
+    if removed:
+        audit.record("turf.remove_addresses", turf, addresses=removed)
+        db.session.commit()
+        flash(ngettext("%(num)d address removed.", "%(num)d addresses removed.", removed), "success")
+    else:
+        flash(_("Tick the addresses to remove."), "error")
+    return redirect(url_for("turfs.show", turf_id=turf.id))
+
+
 @bp.route("/<int:turf_id>")
 @require_role(*EVERYONE)
 def show(turf_id: int):

@@ -161,3 +161,24 @@ def test_door_page_logs_knock_and_do_not_contact_removes_from_sheet(app, client,
         assert door.do_not_knock and door.residents == []
     assert "Do not knock" in client.get(f"/turfs/door/{household_id}").get_data(as_text=True)
     assert client.post_form(f"/turfs/door/{household_id}", {"result": "bogus"}).status_code == 422
+
+
+def test_add_and_remove_addresses_by_hand(app, client, make_user):
+    canvasser_id, _ = make_user("canvasser")
+    _id, organizer = make_user("organizer")
+    mine, other, _household, _talker = setup_turfs(app, canvasser_id)
+    client.login(organizer)
+    with app.app_context():
+        landres = db.session.scalars(select(Address.id).where(Address.turf_id == other).order_by(Address.id)).all()
+    form = {"name": "Paix", "streets": "rue de landres", "side": "both", "step": "create", "address_ids": landres[:2]}
+    page = client.post_form(f"/turfs/{mine}/add", form).get_data(as_text=True)
+    assert "Landres: 2" in page  # asks before taking from another turf
+    response = client.post_form(f"/turfs/{mine}/add", {**form, "take": "1"})
+    assert response.status_code == 302
+    with app.app_context():
+        assert set(landres[:2]) <= {a for a in db.session.scalars(select(Address.id).where(Address.turf_id == mine))}
+    response = client.post_form(f"/turfs/{mine}/remove", {"address_ids": [landres[0]]})
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.get(Address, landres[0]).turf_id is None
+        assert db.session.get(Address, landres[1]).turf_id == mine
