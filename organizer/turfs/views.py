@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
 
 from organizer.audit import services as audit
 from organizer.auth.models import User
@@ -27,6 +28,9 @@ URL_PREFIX = "/turfs"
 NAVIGATION = [("turfs.index", _l("Turfs"), ("organizer", "leader", "canvasser"), 30)]
 
 EVERYONE = ("organizer", "leader", "canvasser")
+CONFLICT_MESSAGE = _l(
+    "Someone changed a resident of this door at the same time. Nothing was saved: check the page and save again."
+)
 PLANNERS = ("organizer", "leader")
 
 
@@ -353,17 +357,20 @@ def grid(turf_id: int):
         if error is None:
             try:
                 written = services.save_sheet(turf, list(rows.values()), current_user.id, knocked_on)
+                if written is not None:
+                    audit.record("walk_sheet.enter", turf, doors=written)
+                    db.session.commit()
+                    flash(ngettext_doors(written), "success")
+                    return redirect(url_for("turfs.show", turf_id=turf.id))
             except services.TurfError as problem:
                 error = str(problem)
-        if error is None and written is not None:
-            audit.record("walk_sheet.enter", turf, doors=written)
-            db.session.commit()
-            flash(ngettext_doors(written), "success")
-            return redirect(url_for("turfs.show", turf_id=turf.id))
+            except StaleDataError:
+                error = CONFLICT_MESSAGE
+                status = 409
         db.session.rollback()
         bad = sum(1 for row in rows.values() if row.errors)
-        flash(error or _("Nothing was saved: %(count)s row(s) to correct.", count=bad), "error")
-        status = 422
+        flash(str(error or _("Nothing was saved: %(count)s row(s) to correct.", count=bad)), "error")
+        status = 409 if status == 409 else 422
     else:
         audit.record_now("walk_sheet.grid", turf, doors=len(doors))
     return (
@@ -440,6 +447,17 @@ def door(household_id: int):
             db.session.rollback()
             errors.append(str(error))
             status = 422
+        except StaleDataError:
+            # Someone changed a resident of this door meanwhile: nothing was saved; the page shows them afresh.
+            db.session.rollback()
+            errors.append(str(CONFLICT_MESSAGE))
+            status = 409
+        if errors:
+            # The rollback expired what was loaded: read the door again, as it is now.
+            household, turf = services.household_turf(current_user, household_id) or abort(404)
+            residents = sorted(
+                (r for r in household.residents if not r.do_not_contact), key=lambda r: (r.last_name, r.first_name)
+            )
     last = services.last_knocks([household.id]).get(household.id)
     return (
         render_template(

@@ -58,3 +58,19 @@ def test_phone_door_page_tap_result_saves(page, live_app, live_user):
     first.press("Enter")
     assert page.evaluate("document.activeElement.name") == page.get_by_label("Support for door 1").get_attribute("name")
     screenshot(page, "turf-grid")
+
+
+def test_turf_page_map_and_print_button(page, live_app, live_user):
+    app, base = live_app
+    email = live_user("canvasser", "lea@example.org", "Léa Dubois")
+    turf_id, _household_id, _resident_id = make_turf(app, email)
+    sign_in(page, base, email)
+    page.wait_for_url(f"{base}/")
+    page.goto(f"{base}/turfs/")
+    page.get_by_role("link", name="Paix").click()
+    assert page.locator("svg.turf-map circle").count() == 3
+    assert page.get_by_test_id("stat-doors").inner_text() == "3"
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Print walk sheet").click()
+    assert download.value.suggested_filename.endswith(".pdf")
+    screenshot(page, "turf-page")

@@ -182,3 +182,20 @@ def test_add_and_remove_addresses_by_hand(app, client, make_user):
     with app.app_context():
         assert db.session.get(Address, landres[0]).turf_id is None
         assert db.session.get(Address, landres[1]).turf_id == mine
+
+
+def test_door_page_conflict_saves_nothing(app, client, make_user, monkeypatch):
+    canvasser_id, email = make_user("canvasser")
+    _mine, _other, _household, talker = setup_turfs(app, canvasser_id)
+    client.login(email)
+    with app.app_context():
+        household_id = db.session.get(Resident, talker).household_id
+    from sqlalchemy.orm.exc import StaleDataError
+
+    def conflict(*args, **kwargs):
+        raise StaleDataError("changed meanwhile")
+
+    monkeypatch.setattr(services, "record_knock", conflict)
+    response = client.post_form(f"/turfs/door/{household_id}", {"result": "talked", "resident_id": str(talker)})
+    assert response.status_code == 409 and "at the same time" in response.get_data(as_text=True)
+    assert "Omar Benali" in response.get_data(as_text=True)
