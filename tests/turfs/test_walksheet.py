@@ -44,7 +44,7 @@ def test_sheet_order_residents_and_do_not_knock(app):
         assert hidden not in text
     assert text.count("DO NOT KNOCK") == 1
     # Odd side then even side, in order, as the blocks run.
-    heads = [re.match(r"^\d+ (\d+)((?: [a-z]+)?) rue du vieux mont #", line) for line in text.splitlines()]
+    heads = [re.match(r"^\d+\) (\d+)((?: [a-z]+)?) rue du vieux mont +#", line) for line in text.splitlines()]
     numbers = [int(m.group(1)) for m in heads if m]
     suffixes = [m.group(1) + m.group(2) for m in heads if m]
     assert suffixes[:2] == ["1", "1 bis"]
