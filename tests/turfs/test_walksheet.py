@@ -91,3 +91,18 @@ def test_short_door_ids_round_trip():
     for number in (1, 31, 32, 1000, 987654):
         assert services.parse_short_door_id(services.short_door_id(number)) == number
     assert services.parse_short_door_id("o1") == 1 and services.parse_short_door_id("U?") is None
+
+
+def test_qr_codes_open_each_door_page(app):
+    app.config["PUBLIC_URL"] = "https://organizer.example.org/"
+    with app.app_context(), app.test_request_context():
+        turf, _odd, _even = make_sheet_turf()
+        context = walksheet.sheet_context(turf)
+        door = context["doors"][0]
+        url = f"https://organizer.example.org/turfs/door/{door.household.id}"
+        assert context["qr"][door.household.id] == walksheet.qr_data_uri(url)
+        assert context["qr"][door.household.id].startswith("data:image/png;base64,")
+        adapter = app.url_map.bind("organizer.example.org")
+        assert adapter.match(f"/turfs/door/{door.household.id}") == ("turfs.door", {"household_id": door.household.id})
+        # Do-not-knock doors get no code.
+        assert all(d.household.id not in context["qr"] for d in context["doors"] if d.do_not_knock)
