@@ -3,9 +3,9 @@
 import re
 import zipfile
 import zlib
-from functools import lru_cache
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from io import BytesIO
 
 import segno
