@@ -28,13 +28,12 @@ from organizer.extensions import db
 from organizer.residents.models import (
     CONSENT_BASES,
     LEADERSHIP_STAGES,
-    Address,
     Household,
     Resident,
     resident_issues,
 )
 from organizer.residents.normalize import fold, name_key
-from organizer.turfs.models import TurfAssignment
+from organizer.turfs.access import assigned_household_ids
 
 ISSUE_LINK_TABLES = (
     (door_knock_issues, "door_knock_id"),
@@ -62,12 +61,8 @@ def may_read_note(viewer, sensitive: bool, author_id: int | None) -> bool:
 
 
 def knockable_household_ids(user, today: date | None = None):
-    """A select of household ids in turfs assigned to `user` until today or later.
-
-    (A minimal twin of the turfs feature's visible_turfs(user), kept here so door knocks can be checked.)"""
-    today = today or date.today()
-    turf_ids = select(TurfAssignment.turf_id).where(TurfAssignment.user_id == user.id, TurfAssignment.until >= today)
-    return select(Household.id).join(Address, Household.address_id == Address.id).where(Address.turf_id.in_(turf_ids))
+    """A select of household ids in turfs assigned to `user` until today or later (organizer.turfs.access)."""
+    return assigned_household_ids(user, today)
 
 
 def may_knock(user, household_id: int, today: date | None = None) -> bool:

@@ -4,7 +4,7 @@ Services add and flush; views commit.
 """
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Select, and_, delete, func, insert, or_, select, update
 from sqlalchemy.orm import selectinload
@@ -23,7 +23,7 @@ from organizer.residents.models import (
     resident_tags,
 )
 from organizer.residents.normalize import fold, name_key, phone_e164, split_number, street_key
-from organizer.turfs.models import TurfAssignment
+from organizer.turfs.access import assigned_household_ids
 
 SEE_ALL_ROLES = ("organizer", "leader")
 SENSITIVE_ROLES = ("organizer",)
@@ -85,12 +85,7 @@ def may_export(user) -> bool:
 
 def visible_household_ids(user):
     """Households at addresses of a turf assigned to `user` and not expired (a subquery)."""
-    return (
-        select(Household.id)
-        .join(Address, Household.address_id == Address.id)
-        .join(TurfAssignment, TurfAssignment.turf_id == Address.turf_id)
-        .where(TurfAssignment.user_id == user.id, TurfAssignment.until >= date.today())
-    )
+    return assigned_household_ids(user)
 
 
 def visible_residents(user) -> Select:

@@ -17,6 +17,8 @@ class Turf(TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
     description: Mapped[str | None] = mapped_column(Text)
+    # What canvassers say and ask at the door: printed in the walk sheet's header.
+    script: Mapped[str | None] = mapped_column(Text)
     # How it was cut: {"streets": [...], "side": "odd", "from": 1, "to": 99} or {"area": "..."}, polygon...
     rule: Mapped[dict] = mapped_column(JSON, default=dict)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

@@ -1,0 +1,170 @@
+"""Walk sheets: the app's sheet for 1,000 doors against a naive one-table-row-per-door sheet and against
+WeasyPrint alone on the app's own HTML; peak memory; 20 turfs of 200 doors on both cores."""
+
+import multiprocessing
+import os
+import resource
+import tempfile
+import time
+
+from flask import render_template
+
+DOORS = int(os.environ.get("BENCH_DOORS", 1000))
+TURFS, TURF_DOORS = 20, int(os.environ.get("BENCH_TURF_DOORS", 200))
+STREETS = ["rue Joffre", "rue de l'Église", "allée des Acacias", "rue Nationale", "chemin des Fronts"]
+NAIVE = """<!doctype html><html><head><meta charset="utf-8"><link rel="stylesheet" href="css/print-base.css"></head>
+<body class="paper-a4"><h1>{title}</h1><table><thead><tr><th>#</th><th>Adresse</th><th>Habitant·es</th>
+<th>Dernier</th><th>Résultat</th><th>Soutien</th><th>Notes</th></tr></thead><tbody>{rows}</tbody></table></body></html>"""
+
+
+def _app(path: str):
+    from organizer import create_app
+
+    return create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
+            "SECRET_KEY": "bench",
+            "TESTING": True,
+            "BABEL_DEFAULT_LOCALE": "fr",
+            "PUBLIC_URL": "https://organizer.example.org",
+        }
+    )
+
+
+def _populate(app, turfs: int, doors_per_turf: int) -> None:
+    """Synthetic addresses (odd/even, suffixes, two residents per door), cut into turfs."""
+    from organizer.extensions import db
+    from organizer.residents.models import Address, Household, Resident
+    from organizer.residents.normalize import street_key
+    from organizer.turfs import services
+
+    with app.app_context():
+        db.create_all()
+        for t in range(turfs):
+            street = f"{STREETS[t % len(STREETS)]} {t}"
+            addresses = []
+            for i in range(doors_per_turf):
+                address = Address(
+                    number=i // 2 + 1,
+                    suffix="bis" if i % 7 == 3 else None,
+                    street=street,
+                    street_key=street_key(street),
+                    floor=str(i % 4),
+                    lat=49.32 + t * 0.001 + i * 1e-5,
+                    lon=5.83 + (i % 2) * 1e-4,
+                )
+                addresses.append(address)
+            db.session.add_all(addresses)
+            db.session.flush()
+            for i, address in enumerate(addresses):
+                household = Household(address_id=address.id)
+                db.session.add(household)
+                db.session.flush()
+                for first, last in (("Hélène", f"Martin{i}"), ("Omar", f"Benali{i}")):
+                    db.session.add(
+                        Resident(
+                            first_name=first,
+                            last_name=last,
+                            household_id=household.id,
+                            data_source="bench",
+                            do_not_contact=(i % 50 == 0 and first == "Omar"),
+                        )
+                    )
+            services.create_turf(f"Secteur {t}", services.TurfRule(streets=[street]))
+        db.session.commit()
+
+
+def _naive_html(doors) -> str:
+    from organizer.turfs.services import address_line
+
+    rows = "".join(
+        f"<tr><td>{d.seq}</td><td>{address_line(d.address)}</td>"
+        f"<td>{', '.join(r.display_name for r in d.residents)}</td><td></td>"
+        "<td>☐1 ☐2 ☐3 ☐4 ☐5 ☐6 ☐7 ☐8</td><td>1 2 3 4 5</td><td></td></tr>"
+        for d in doors
+    )
+    return NAIVE.format(title="Feuille", rows=rows)
+
+
+def _render_turfs(args) -> int:
+    """Worker: render some turfs' sheets; returns pages printed."""
+    path, names = args
+    from organizer.turfs import services, walksheet
+
+    app = _app(path)
+    pages = 0
+    with app.app_context(), app.test_request_context():
+        for name in names:
+            pages += walksheet.build_sheet(services.find_turf(name)).pages
+    return pages
+
+
+def run(report) -> None:
+    from organizer.printing.pdf import html_to_pdf
+    from organizer.turfs import services, walksheet
+
+    folder = tempfile.mkdtemp(prefix="bench-walksheet-")
+    big = os.path.join(folder, "big.sqlite3")
+    app = _app(big)
+    _populate(app, 1, DOORS)
+    warm = os.path.join(folder, "warm.sqlite3")
+    warm_app = _app(warm)
+    _populate(warm_app, 1, 5)
+    with warm_app.app_context(), warm_app.test_request_context():
+        walksheet.build_sheet(services.find_turf("Secteur 0"))  # fonts, templates, QR encoder
+    with app.app_context(), app.test_request_context():
+        turf = services.find_turf("Secteur 0")
+        rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        started = time.perf_counter()
+        sheet = walksheet.build_sheet(turf)
+        app_time = time.perf_counter() - started
+        rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        doors = services.turf_doors(turf)
+        started = time.perf_counter()
+        html_to_pdf(_naive_html(doors))
+        naive_time = time.perf_counter() - started
+        context = walksheet.sheet_context(turf)
+        html = render_template(
+            "turfs/walk_sheet.html",
+            sheets=[context],
+            organization="Bench",
+            results=[(c, services.RESULT_SHORT_CODES[c], label) for c, label in services.RESULT_LABELS.items()],
+            support_enabled=True,
+            css_content=walksheet.css_content,
+            css_string=walksheet.css_string,
+            address_line=services.address_line,
+            address_details=services.address_details,
+            result_labels=services.RESULT_LABELS,
+            paper="a4",
+            lang="fr",
+        )
+        started = time.perf_counter()
+        html_to_pdf(html)
+        weasy_time = time.perf_counter() - started
+        name = f"walk sheet, {DOORS} doors ({sheet.pages} pages) vs naive table"
+        report.add(name, app_time, naive_time, aim="<= 0.5x")
+        report.add(f"walk sheet, {DOORS} doors vs WeasyPrint alone on its HTML", app_time, weasy_time, aim="<= 1.2x")
+        report.add(f"walk sheet, {DOORS} doors: peak resident memory of the process", rss_after / 1024, unit="MB")
+        growth = (rss_after - rss_before) / 1024
+        report.add(f"walk sheet, {DOORS} doors: peak memory growth while rendering", growth, unit="MB")
+
+    many = os.path.join(folder, "many.sqlite3")
+    _populate(_app(many), TURFS, TURF_DOORS)
+    names = [f"Secteur {t}" for t in range(TURFS)]
+    single_app = _app(many)
+    with single_app.app_context(), single_app.test_request_context():
+        started = time.perf_counter()
+        walksheet.build_sheet(services.find_turf(names[0]))
+        one = time.perf_counter() - started
+    workers = 2
+    chunks = [(many, names[i::workers]) for i in range(workers)]
+    started = time.perf_counter()
+    with multiprocessing.get_context("spawn").Pool(workers) as pool:
+        pages = sum(pool.map(_render_turfs, chunks))
+    both = time.perf_counter() - started
+    report.add(
+        f"{TURFS} turfs x {TURF_DOORS} doors ({pages} pages), 2 processes vs 20x one turf serial",
+        both,
+        one * TURFS,
+        aim="~0.5x on 2 free cores",
+    )
