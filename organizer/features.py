@@ -6,7 +6,7 @@ import importlib.util
 from types import ModuleType
 
 # Order matters for demo data: people before turfs before conversations.
-FEATURES = ("core", "auth", "users", "audit", "demo", "residents", "turfs", "conversations")
+FEATURES = ("core", "auth", "users", "audit", "demo", "residents", "turfs", "conversations", "reports")
 
 
 def feature_modules(name: str) -> list[ModuleType]:
