@@ -213,11 +213,14 @@ def quotes(window: Window, *, include_sensitive: bool, consent_only: bool, issue
     return result
 
 
-def listening_report(query: ReportQuery, viewer=None, *, public: bool = False) -> ListeningReport:
+def listening_report(
+    query: ReportQuery, viewer=None, *, public: bool = False, include_sensitive: bool | None = None
+) -> ListeningReport:
     """Issues ranked by distinct residents this period, with the previous period, places and quotes.
 
     viewer None: everything (the command line). public: quotes only from consenting residents, never from
-    sensitive notes, and only for issues raised by at least SMALL_COUNT residents."""
+    sensitive notes, and only for issues raised by at least SMALL_COUNT residents. include_sensitive: False for
+    anything printed; by default organizers and admins see sensitive notes quoted on screen."""
     window = query.window(viewer)
     lines: dict[int, IssueLine] = {}
     per_place: dict[int, list[tuple[str, int]]] = {}
@@ -247,7 +250,9 @@ def listening_report(query: ReportQuery, viewer=None, *, public: bool = False) -
         quotable = [i for i, line in lines.items() if line.current >= SMALL_COUNT]
         found = quotes(window, include_sensitive=False, consent_only=True, issue_ids=quotable) if quotable else {}
     else:
-        found = quotes(window, include_sensitive=sees_sensitive(viewer), consent_only=False) if lines else {}
+        if include_sensitive is None:
+            include_sensitive = sees_sensitive(viewer)
+        found = quotes(window, include_sensitive=include_sensitive, consent_only=False) if lines else {}
     for issue_id, issue_quotes in found.items():
         if issue_id in lines:
             lines[issue_id].quotes = issue_quotes
