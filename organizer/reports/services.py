@@ -4,6 +4,7 @@ All counting happens in SQL over the UNION ALL of the registered sources (organi
 one aggregate query for the counts and one for the quotes, whatever the number of issues.
 """
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -14,7 +15,7 @@ from organizer.auth.models import Role
 from organizer.conversations.models import DoorKnock, HouseMeeting, Issue, OneOnOne
 from organizer.extensions import db
 from organizer.reports.sources import Window, kinds_for, mentions_union
-from organizer.residents.models import Household
+from organizer.residents.models import Address, Household, Resident
 from organizer.turfs.models import Turf, TurfAssignment
 
 SMALL_COUNT = 5  # public documents show counts under this as "fewer than 5"
@@ -104,6 +105,7 @@ class Quote:
     kind: str
     conversation_id: int
     sensitive: bool
+    resident_id: int | None = None
 
 
 @dataclass
@@ -186,6 +188,7 @@ def quotes(window: Window, *, include_sensitive: bool, consent_only: bool, issue
             union.c.conversation_id,
             union.c.quote_text,
             union.c.sensitive,
+            func.max(union.c.resident_id).label("resident_id"),
             func.max(union.c.at).label("at"),
         )
         .where(*conditions)
@@ -209,8 +212,27 @@ def quotes(window: Window, *, include_sensitive: bool, consent_only: bool, issue
         text = " ".join(row.quote_text.split())
         if len(text) > 280:
             text = text[:277].rstrip() + "…"
-        result.setdefault(row.issue_id, []).append(Quote(text, row.kind, row.conversation_id, bool(row.sensitive)))
+        quote = Quote(text, row.kind, row.conversation_id, bool(row.sensitive), row.resident_id)
+        result.setdefault(row.issue_id, []).append(quote)
     return result
+
+
+def scrub_quotes(found: dict[int, list[Quote]]) -> None:
+    """Public quotes: blank out the quoted resident's names and street, should the note mention them."""
+    ids = {q.resident_id for quotes_ in found.values() for q in quotes_ if q.resident_id}
+    if not ids:
+        return
+    statement = (
+        select(Resident.id, Resident.first_name, Resident.last_name, Resident.preferred_name, Address.street)
+        .outerjoin(Household, Household.id == Resident.household_id)
+        .outerjoin(Address, Address.id == Household.address_id)
+        .where(Resident.id.in_(ids))
+    )
+    words = {row[0]: [w for w in row[1:] if w and len(w.strip()) >= 2] for row in db.session.execute(statement)}
+    for quotes_ in found.values():
+        for quote in quotes_:
+            for word in sorted(words.get(quote.resident_id, []), key=len, reverse=True):
+                quote.text = re.sub(re.escape(word.strip()), "…", quote.text, flags=re.IGNORECASE)
 
 
 def listening_report(
@@ -249,6 +271,7 @@ def listening_report(
     if public:
         quotable = [i for i, line in lines.items() if line.current >= SMALL_COUNT]
         found = quotes(window, include_sensitive=False, consent_only=True, issue_ids=quotable) if quotable else {}
+        scrub_quotes(found)
     else:
         if include_sensitive is None:
             include_sensitive = sees_sensitive(viewer)

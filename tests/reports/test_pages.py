@@ -22,7 +22,9 @@ def heard(town):
     """Rent raised by 6 residents this period (3 the period before); light by 2 (6 the period before)."""
     for i in range(4, 7):
         town.resident(f"r{i}", "h4", f"Prénom{i}", f"Nom{i}")
-    town.knock("h1", ["rent"], resident="helene", note="Le loyer a doublé en deux ans.")
+    town.knock(
+        "h1", ["rent"], resident="helene", note="Le loyer a doublé en deux ans, dit Hélène DUPONT, rue des Lilas."
+    )
     town.knock("h2", ["rent"], resident="maria", note="Je ne veux pas être citée.")
     town.knock("h3", ["rent", "light"], resident="karim", note="Secret de famille.", note_sensitive=True)
     for i in range(4, 7):
@@ -48,7 +50,7 @@ def test_page_ranks_issues_and_links_every_number(client, make_user, heard):
     assert page.index("Loyers trop chers") < page.index("Éclairage public")
     assert "/reports/listening/conversations?" in page
     assert f"issue={heard.ids['rent']}" in page and "period=previous" in page
-    assert "Le loyer a doublé en deux ans." in page
+    assert "Le loyer a doublé en deux ans" in page
     assert "Secret de famille." not in page  # sensitive: leaders do not see it quoted
 
 
@@ -94,7 +96,7 @@ def test_public_pdf_hides_small_counts_names_addresses_and_unconsented_quotes(cl
     assert "Loyers trop chers 6 fewer than 5 up" in text
     # Light: 2 now, 6 before: neither the count nor the difference is printed.
     assert "Also raised, by fewer than 5 residents each: Éclairage public." in text
-    assert "Le loyer a doublé en deux ans." in text  # Hélène agreed to be quoted
+    assert "Le loyer a doublé en deux ans, dit … …, …." in text  # Hélène agreed; her name and street blanked
     assert "Je ne veux pas être citée." not in text  # María did not
     assert "Secret de famille." not in text  # Karim agreed, but the note is sensitive
     for personal in ("Hélène", "Dupont", "María", "Gómez", "Karim", "Haddad", "Lilas", "Rue Haute", "Prénom4"):
@@ -125,7 +127,7 @@ def test_cli_writes_the_public_pdf_in_french(app, runner, heard, tmp_path):
     assert result.exit_code == 0, result.output
     text = pdf_text(out.read_bytes())
     assert "Ce que nous avons entendu" in text and "moins de 5" in text
-    assert "Le loyer a doublé en deux ans." in text and "Dupont" not in text
+    assert "Le loyer a doublé en deux ans" in text and "Dupont" not in text
     result = runner.invoke(
         args=["report", "listening", "--from", "2026-05-01", "--to", "2026-04-01", "--out", str(out)]
     )
