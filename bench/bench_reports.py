@@ -6,7 +6,7 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 
 KNOCKS = 300_000
 HOUSEHOLDS = 40_000
@@ -27,69 +27,59 @@ def _best(function) -> float:
 
 
 def _populate(db, rng: random.Random, today: date) -> None:
-    from organizer.conversations.models import DoorKnock, Issue, door_knock_issues
-    from organizer.residents.models import Address, Household, Resident
-    from organizer.turfs.models import Turf
+    """Turfs, addresses, households, residents, issues, knocks and their issues, inserted with raw executemany."""
+    connection = db.session.connection()
+    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
 
-    session = db.session
-    session.execute(insert(Turf), [{"id": i, "name": f"Secteur {i}", "rule": {}} for i in range(1, TURFS + 1)])
-    session.execute(
-        insert(Address),
+    def rows(sql, values):
+        connection.exec_driver_sql(sql, values)
+
+    rows(
+        "INSERT INTO turfs (id, name, rule, created_at, updated_at) VALUES (?, ?, '{}', ?, ?)",
+        [(i, f"Secteur {i}", now, now) for i in range(1, TURFS + 1)],
+    )
+    rows(
+        "INSERT INTO addresses (id, number, street, street_key, turf_id, area, created_at, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            {
-                "id": i,
-                "number": i % 200 + 1,
-                "street": f"Rue {i // 200}",
-                "street_key": f"rue {i // 200}",
-                "turf_id": i % TURFS + 1,
-                "area": f"Quartier {i % 7}",
-            }
+            (i, i % 200 + 1, f"Rue {i // 200}", f"rue {i // 200}", i % TURFS + 1, f"Quartier {i % 7}", now, now)
             for i in range(1, HOUSEHOLDS + 1)
         ],
     )
-    session.execute(insert(Household), [{"id": i, "address_id": i} for i in range(1, HOUSEHOLDS + 1)])
-    session.execute(
-        insert(Resident),
+    rows(
+        "INSERT INTO households (id, address_id, created_at, updated_at) VALUES (?, ?, ?, ?)",
+        [(i, i, now, now) for i in range(1, HOUSEHOLDS + 1)],
+    )
+    rows(
+        "INSERT INTO residents (id, first_name, last_name, name_key, household_id, data_source, quote_consent,"
+        " leadership_stage, do_not_contact, note_sensitive, version, created_at, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, 'bench', ?, 'contact', 0, 0, 1, ?, ?)",
         [
-            {
-                "id": i,
-                "first_name": f"P{i}",
-                "last_name": f"N{i}",
-                "name_key": f"p{i} n{i}",
-                "household_id": rng.randint(1, HOUSEHOLDS),
-                "data_source": "bench",
-                "quote_consent": i % 3 == 0,
-            }
+            (i, f"P{i}", f"N{i}", f"p{i} n{i}", rng.randint(1, HOUSEHOLDS), i % 3 == 0, now, now)
             for i in range(1, RESIDENTS + 1)
         ],
     )
-    session.execute(insert(Issue), [{"id": i, "name": f"Problème {i}", "key": f"p{i}"} for i in range(1, ISSUES + 1)])
+    rows(
+        "INSERT INTO issues (id, name, key, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
+        [(i, f"Problème {i}", f"p{i}", now, now) for i in range(1, ISSUES + 1)],
+    )
     start = datetime.combine(today - timedelta(days=364), datetime.min.time(), tzinfo=UTC)
-    batch, links = [], []
+    knocks, links = [], set()
     for knock_id in range(1, KNOCKS + 1):
         resident = rng.randint(1, RESIDENTS) if rng.random() < 0.7 else None
-        batch.append(
-            {
-                "id": knock_id,
-                "household_id": rng.randint(1, HOUSEHOLDS),
-                "resident_id": resident,
-                "knocked_at": start + timedelta(seconds=rng.randint(0, 364 * 86400)),
-                "result": "talked",
-                "note": "Le loyer augmente encore." if knock_id % 10 == 0 else None,
-                "note_sensitive": knock_id % 50 == 0,
-            }
-        )
-        for issue in rng.sample(range(1, ISSUES + 1), rng.choice((1, 1, 2))):
-            # Skewed: low issue ids are raised much more often.
-            links.append({"door_knock_id": knock_id, "issue_id": min(issue, rng.randint(1, ISSUES))})
-        if len(batch) == 20_000:
-            session.execute(insert(DoorKnock), batch)
-            batch = []
-    if batch:
-        session.execute(insert(DoorKnock), batch)
-    unique = {(link["door_knock_id"], link["issue_id"]) for link in links}
-    session.execute(insert(door_knock_issues), [{"door_knock_id": k, "issue_id": i} for k, i in unique])
-    session.commit()
+        at = (start + timedelta(seconds=rng.randint(0, 364 * 86400))).strftime("%Y-%m-%d %H:%M:%S.%f")
+        note = "Le loyer augmente encore." if knock_id % 10 == 0 else None
+        knocks.append((knock_id, rng.randint(1, HOUSEHOLDS), resident, at, note, knock_id % 50 == 0, now, now))
+        # Skewed: low issue ids are raised much more often; a third of the knocks name two issues.
+        for _ in range(1 if knock_id % 3 else 2):
+            links.add((knock_id, min(rng.randint(1, ISSUES), rng.randint(1, ISSUES))))
+    rows(
+        "INSERT INTO door_knocks (id, household_id, resident_id, knocked_at, result, note, note_sensitive,"
+        " follow_up, entered_via, created_at, updated_at) VALUES (?, ?, ?, ?, 'talked', ?, ?, 0, 'sheet', ?, ?)",
+        knocks,
+    )
+    rows("INSERT INTO door_knock_issues (door_knock_id, issue_id) VALUES (?, ?)", sorted(links))
+    db.session.commit()
 
 
 def run(report) -> None:

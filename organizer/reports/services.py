@@ -5,7 +5,7 @@ one aggregate query for the counts and one for the quotes, whatever the number o
 """
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from sqlalchemy import String, cast, func, literal, literal_column, null, select, union_all
@@ -140,9 +140,10 @@ def _place_column(mentions, by: str):
 
 def counts(window: Window, by: str = "turf") -> list[tuple]:
     """One SQL query: (what, issue_id, bucket, place, distinct voices) for issues, places and totals."""
-    union = mentions_union(window)
+    union = mentions_union(replace(window, detail=False))
     if union is None:
         return []
+    # Materialized once, read by the four groupings (SQLite >= 3.35 and PostgreSQL >= 12 take the hint).
     mentions = select(union).cte("m")
     place = _place_column(mentions, by)
     voices = func.count(mentions.c.voice.distinct())

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, and_, case, false, literal, select, union_all
+from sqlalchemy import Select, and_, case, false, literal, null, select, union_all
 from sqlalchemy.orm import aliased
 
 from organizer.conversations.models import (
@@ -67,6 +67,8 @@ class Window:
     visible_turf_ids: Select | None = None
     kinds: tuple[str, ...] | None = None
     issue_id: int | None = None
+    # False when only counting: sources may then leave the quote columns empty and skip their joins.
+    detail: bool = True
 
 
 def local_midnight_utc(day: date) -> datetime:
@@ -158,6 +160,7 @@ def conversations_union(window: Window):
 def door_knock_mentions(window: Window) -> Select:
     """Issues raised at doors: the named resident, or the household as one anonymous door."""
     knock, link = DoorKnock, door_knock_issues
+    consent = case((Resident.quote_consent.is_(True), True), else_=False)
     statement = (
         select(
             case((knock.resident_id.is_not(None), knock.resident_id), else_=-knock.household_id).label("voice"),
@@ -167,8 +170,8 @@ def door_knock_mentions(window: Window) -> Select:
             bucket_of(knock.knocked_at, window).label("bucket"),
             Address.turf_id.label("turf_id"),
             Address.area.label("area"),
-            knock.note.label("quote_text"),
-            case((Resident.quote_consent.is_(True), True), else_=False).label("quote_consent"),
+            (knock.note if window.detail else null()).label("quote_text"),
+            (consent if window.detail else false()).label("quote_consent"),
             knock.note_sensitive.label("sensitive"),
             literal("door_knock").label("kind"),
             knock.id.label("conversation_id"),
@@ -177,9 +180,10 @@ def door_knock_mentions(window: Window) -> Select:
         .join(knock, knock.id == link.c.door_knock_id)
         .join(Household, Household.id == knock.household_id)
         .join(Address, Address.id == Household.address_id)
-        .outerjoin(Resident, Resident.id == knock.resident_id)
         .where(in_window(knock.knocked_at, window))
     )
+    if window.detail:
+        statement = statement.outerjoin(Resident, Resident.id == knock.resident_id)
     if window.issue_id is not None:
         statement = statement.where(link.c.issue_id == window.issue_id)
     return place_filter(statement, Address, window)
