@@ -140,9 +140,12 @@ class OneOnOneForm(IssuesMixin, FlaskForm):
     note_sensitive = BooleanField(_l("Sensitive story and notes (organizers only)"))
     submit = SubmitField(_l("Save the one-on-one"))
 
-    def validate_answer_by(self, field):
-        if self.answer.data == "later" and not field.data:
-            raise ValidationError(_l("Give the date by which they will answer."))
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        if self.answer.data == "later" and not self.answer_by.data and not self.answer_by.errors:
+            self.answer_by.errors = [*self.answer_by.errors, _l("Give the date by which they will answer.")]
+            valid = False
+        return valid
 
     def validate_energy(self, field):
         if field.data is not None and not 1 <= field.data <= 5:

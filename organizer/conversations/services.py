@@ -293,7 +293,7 @@ def save_one_on_one(meeting: OneOnOne | None, data: dict, issues: list[Issue], b
         raise ConversationError("answer")
     creating = meeting is None
     if creating:
-        meeting = OneOnOne(organizer_id=by_user.id)
+        meeting = OneOnOne(organizer_id=by_user.id, issues=[])
         db.session.add(meeting)
     previous_assessment = None if creating else meeting.assessment
     for name in ONE_ON_ONE_FIELDS:
@@ -345,7 +345,7 @@ def save_house_meeting(
     """Create or update a house meeting; new attendees become residents with their consent recorded."""
     creating = meeting is None
     if creating:
-        meeting = HouseMeeting(organizer_id=by_user.id)
+        meeting = HouseMeeting(organizer_id=by_user.id, attendees=[], issues=[])
         db.session.add(meeting)
     for name in ("host_id", "held_on", "place", "notes"):
         if name in data:
@@ -466,10 +466,11 @@ class FollowUps:
     this_week: list = field(default_factory=list)
     later: list = field(default_factory=list)
     meetings: list = field(default_factory=list)  # one-on-ones whose follow-up date is set
+    doors: list = field(default_factory=list)  # my door knocks where they asked for a follow-up
 
     @property
     def empty(self) -> bool:
-        return not (self.overdue or self.this_week or self.later or self.meetings)
+        return not (self.overdue or self.this_week or self.later or self.meetings or self.doors)
 
 
 def follow_ups(user, today: date | None = None) -> FollowUps:
@@ -514,6 +515,29 @@ def follow_ups(user, today: date | None = None) -> FollowUps:
             )
             .options(selectinload(OneOnOne.resident))
             .order_by(OneOnOne.follow_up_on, OneOnOne.id)
+        )
+    )
+    # Doors where they asked to be contacted again, with no knock there since (last 90 days).
+    later_knock = aliased(DoorKnock)
+    since = datetime.combine(today - timedelta(days=90), time(0, 0), tzinfo=UTC)
+    result.doors = list(
+        db.session.scalars(
+            select(DoorKnock)
+            .where(
+                DoorKnock.canvasser_id == user.id,
+                DoorKnock.follow_up.is_(True),
+                DoorKnock.knocked_at >= since,
+                ~exists().where(
+                    and_(
+                        later_knock.household_id == DoorKnock.household_id,
+                        later_knock.knocked_at > DoorKnock.knocked_at,
+                    )
+                ),
+            )
+            .options(
+                selectinload(DoorKnock.resident), selectinload(DoorKnock.household).selectinload(Household.address)
+            )
+            .order_by(DoorKnock.knocked_at, DoorKnock.id)
         )
     )
     return result

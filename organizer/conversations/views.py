@@ -99,12 +99,19 @@ def fill_pickers(form) -> None:
             options.append((known[f.data].id, services.resident_label(known[f.data])))
         query = request.values.get(f"{f.name}_q", "").strip()
         f.query = query
-        for resident in services.search_residents(query) if query else []:
+        for resident in services.search_residents(query, household_ids=_search_scope()) if query else []:
             if resident.id != f.data:
                 options.append((resident.id, services.resident_label(resident)))
         f.choices = options
         if f.data and f.data not in known:
             f.data = None
+
+
+def _search_scope():
+    """Canvassers find only the residents behind the doors of their current turfs."""
+    if current_user.has_role(*TALKERS):
+        return None
+    return services.knockable_household_ids(current_user)
 
 
 def _looking_up() -> bool:
@@ -213,6 +220,13 @@ def index():
         ),
     }[kind]
     statement = select(model).options(*options).order_by(column.desc(), model.id.desc()).limit(PAGE_SIZE + 1)
+    if not current_user.has_role(*TALKERS):
+        statement = statement.where(
+            or_(
+                DoorKnock.canvasser_id == current_user.id,
+                DoorKnock.household_id.in_(services.knockable_household_ids(current_user)),
+            )
+        )
     if after:
         cursor_row = db.session.execute(select(column, model.id).where(model.id == after)).first()
         if cursor_row is not None:
@@ -229,7 +243,8 @@ def index():
 def residents_json():
     """Resident search for the pickers: [{id, label}] for ?q= (folded name, every word)."""
     query = request.args.get("q", "")
-    residents = services.search_residents(query, limit=15) if len(query.strip()) >= 2 else []
+    scope = _search_scope()
+    residents = services.search_residents(query, limit=15, household_ids=scope) if len(query.strip()) >= 2 else []
     return jsonify([{"id": r.id, "label": services.resident_label(r)} for r in residents])
 
 
@@ -238,7 +253,7 @@ def residents_json():
 def residents_lookup():
     """No-JavaScript resident search: a GET form listing matches with links back to the form that asked."""
     query = request.args.get("q", "").strip()
-    residents = services.search_residents(query, limit=50) if query else []
+    residents = services.search_residents(query, limit=50, household_ids=_search_scope()) if query else []
     return render_template("conversations/residents_lookup.html", query=query, residents=residents)
 
 
@@ -264,6 +279,12 @@ def new_door_knock():
         if household_id
         else None
     )
+    if household is not None:
+        behind_the_door = db.session.scalars(
+            select(Resident).where(Resident.household_id == household.id).order_by(Resident.name_key)
+        )
+        known = {value for value, _label in form.resident_id.choices}
+        form.resident_id.choices += [(r.id, services.resident_label(r)) for r in behind_the_door if r.id not in known]
     if not _looking_up() and form.validate_on_submit():
         if household is None:
             form.resident_id.errors.append(_("Choose a resident whose address is known, or start from a door."))
@@ -486,7 +507,15 @@ def house_meeting(meeting_id: int):
     """One house meeting: who came, who brought whom, what surfaced."""
     meeting = _load_house_meeting(meeting_id)
     commitments = _commitments_from("house_meeting", meeting.id)
-    return render_template("conversations/house_meeting.html", meeting=meeting, commitments=commitments)
+    chain = services.brought_chain(meeting.host_id) if meeting.host_id else []
+    ids = {rid for pair in chain for rid in pair}
+    names = {r.id: r.display_name for r in db.session.scalars(select(Resident).where(Resident.id.in_(ids)))}
+    return render_template(
+        "conversations/house_meeting.html",
+        meeting=meeting,
+        commitments=commitments,
+        chain=[(names.get(a, "?"), names.get(b, "?")) for a, b in chain],
+    )
 
 
 @bp.route("/house-meetings/<int:meeting_id>/edit", methods=["GET", "POST"])
@@ -805,3 +834,7 @@ def _next_stage(stage: str | None) -> str:
     stages = list(STAGE_LABELS)
     index = stages.index(stage) if stage in stages else 0
     return stages[min(index + 1, len(stages) - 1)]
+
+
+# The resident page's timeline reads conversations through these sources (registered on import).
+from organizer.conversations import timeline as _timeline  # noqa: E402, F401
