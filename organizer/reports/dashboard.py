@@ -139,6 +139,7 @@ def horizontal_chart(chart: Chart, *, centered: bool = False, scale: int | None 
 
     centered: bars centred on the axis (a funnel)."""
     row, label_h, bar_h = 40, 16, 18
+    chart.width = 360  # drawn in a narrow panel: a smaller canvas keeps the text readable
     chart.height = row * len(chart.categories) + 4
     peak = scale or max(chart.values[0] + [1])
     for i, category in enumerate(chart.categories):
