@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, and_, case, false, literal, null, select, union_all
+from sqlalchemy import Select, and_, case, false, func, literal, null, select, union_all
 from sqlalchemy.orm import aliased
 
 from organizer.conversations.models import (
@@ -69,6 +69,9 @@ class Window:
     issue_id: int | None = None
     # False when only counting: sources may then leave the quote columns empty and skip their joins.
     detail: bool = True
+    # True when the window holds most rows: on SQLite, scan the table rather than walk the date index
+    # (a range over most of the table is ~2.5x slower through the index; PostgreSQL decides by itself).
+    prefer_scan: bool = False
 
 
 def local_midnight_utc(day: date) -> datetime:
@@ -84,7 +87,8 @@ def _bound(column, day: date):
 
 def in_window(column, window: Window):
     """The column lies within the window."""
-    return and_(column >= _bound(column, window.bounds[0]), column < _bound(column, window.bounds[-1]))
+    compared = func.coalesce(column, column) if window.prefer_scan else column  # a function hides the index
+    return and_(compared >= _bound(column, window.bounds[0]), compared < _bound(column, window.bounds[-1]))
 
 
 def bucket_of(column, window: Window):
