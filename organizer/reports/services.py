@@ -274,10 +274,10 @@ def listening_report(
         else:
             totals[bucket] = n
     names = {i: name for i, name in db.session.execute(select(Issue.id, Issue.name).where(Issue.id.in_(list(lines))))}
-    place_labels = _place_labels(query.by, {p for places in per_place.values() for p, _n in places})
+    labels = place_labels(query.by, {p for places in per_place.values() for p, _n in places})
     for issue_id, line in lines.items():
         line.name = names.get(issue_id, f"#{issue_id}")
-        places = [Place(p, place_labels.get(p, p), n, heard_in.get(p, 0)) for p, n in per_place.get(issue_id, [])]
+        places = [Place(p, labels.get(p, p), n, heard_in.get(p, 0)) for p, n in per_place.get(issue_id, [])]
         places.sort(key=lambda pl: (-pl.count, -pl.share, pl.label))
         line.places = places[:PLACES_PER_ISSUE]
     if public:
@@ -292,10 +292,10 @@ def listening_report(
         if issue_id in lines:
             lines[issue_id].quotes = issue_quotes
     ranked = sorted(lines.values(), key=lambda line: (-line.current, -line.previous, line.name.lower()))
-    return ListeningReport(query, public, ranked, totals[1], totals[0], place_labels)
+    return ListeningReport(query, public, ranked, totals[1], totals[0], labels)
 
 
-def _place_labels(by: str, keys) -> dict[str, str]:
+def place_labels(by: str, keys) -> dict[str, str]:
     """Turf names for turf ids (as text); areas are their own label."""
     labels = {key: key for key in keys}
     if by == "turf":

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from organizer.audit import services as audit
 from organizer.auth.models import Role
 from organizer.auth.permissions import require_role
+from organizer.conversations.models import Issue
 from organizer.core.services import current_organization
 from organizer.extensions import db
 from organizer.printing.pdf import pdf_response, render_pdf
@@ -140,8 +141,6 @@ def conversations():
     place = request.args.get("place")
     issue_name = None
     if issue_id is not None:
-        from organizer.conversations.models import Issue
-
         issue = db.session.get(Issue, issue_id)
         if issue is None:
             abort(404)
@@ -150,7 +149,7 @@ def conversations():
     drill = services.drill_down(query, current_user, issue_id=issue_id, bucket=bucket, place=place)
     place_label = None
     if place is not None:
-        labels = services._place_labels(query.by, {place})
+        labels = services.place_labels(query.by, {place})
         place_label = labels.get(place) or (_("No turf") if query.by == "turf" else _("No area"))
     start, end = (query.start, query.end) if bucket == 1 else (query.previous_start, query.previous_end)
     return render_template(
