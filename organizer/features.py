@@ -17,6 +17,7 @@ FEATURES = (
     "conversations",
     "campaigns",
     "meetings",
+    "reports",
     "privacy",
     "jobs",
 )

@@ -16,8 +16,10 @@ NAVIGATION = [("core.index", _l("Home"), (), 0)]
 @bp.route("/")
 @require_role()
 def index():
-    """The signed-in home page: what this person can do here."""
-    return render_template("core/index.html", organization=current_organization())
+    """The signed-in home page: the dashboard (organizer/reports/dashboard.py), what this person can see."""
+    from organizer.reports.dashboard import panels_for
+
+    return render_template("core/index.html", organization=current_organization(), panels=panels_for(current_user))
 
 
 @bp.route("/language", methods=["POST"])

@@ -1,0 +1,1 @@
+"""Reports: the listening report ("what we heard") and the dashboard."""
