@@ -6,7 +6,7 @@ PORT ?= 5000
 TRANSLATIONS := organizer/translations
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: install translations translations-update db demo run test bench lint clean
+.PHONY: install translations translations-update db demo run test bench loadtest lint clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,10 @@ test: translations
 # Figures as ratios against baselines run in the same process; JSON in bench-results/.
 bench: translations
 	$(BIN)/python -m bench $(BENCH)
+
+# 20 canvassers for 60 s against gunicorn (4 workers) on SQLite then PostgreSQL; fails on any error or lost write.
+loadtest: translations
+	$(BIN)/python -m bench.loadtest
 
 lint: install
 	$(BIN)/ruff check organizer tests migrations bench wsgi.py
