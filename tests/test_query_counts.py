@@ -1,6 +1,9 @@
 """No N+1: a list page runs the same number of queries for 5 rows as for 50."""
 
+from datetime import UTC, date, datetime, timedelta
+
 import pytest
+from sqlalchemy import select
 
 from organizer.audit import services as audit
 from organizer.auth import services as auth_services
@@ -22,10 +25,131 @@ def seed_audit(app, n):
         db.session.commit()
 
 
+def _people(n, tag_name, issue_name):
+    """n residents in n households, each tagged and with an issue (what list rows display)."""
+    from organizer.conversations.models import Issue
+    from organizer.residents.models import Address, Household, Resident, Tag
+    from organizer.residents.normalize import name_key, street_key
+
+    tag = db.session.scalar(select(Tag).where(Tag.name == tag_name)) or Tag(name=tag_name)
+    issue = db.session.scalar(select(Issue).where(Issue.key == issue_name)) or Issue(name=issue_name, key=issue_name)
+    people = []
+    for i in range(n):
+        address = Address(number=i + 1, street="Rue Joffre", street_key=street_key("Rue Joffre"))
+        person = Resident(
+            first_name="Hélène",
+            last_name=f"Dupont{n}x{i}",
+            name_key=name_key("Hélène", f"Dupont{n}x{i}"),
+            sort_key=f"dupont{n}x{i} helene",
+            household=Household(address=address),
+            data_source="test",
+        )
+        person.tags.append(tag)
+        person.issues.append(issue)
+        db.session.add(person)
+        people.append(person)
+    db.session.flush()
+    return people
+
+
+def seed_residents(app, n):
+    with app.app_context():
+        _people(n, "locataire", "loyers")
+        db.session.commit()
+
+
+def seed_door_knocks(app, n):
+    from organizer.conversations.models import DoorKnock
+
+    with app.app_context():
+        for person in _people(n, "voisin", "eclairage"):
+            knock = DoorKnock(
+                household_id=person.household_id,
+                resident_id=person.id,
+                result="talked",
+                canvasser_id=1,
+                note="Parle des charges",
+            )
+            knock.issues.extend(person.issues)
+            db.session.add(knock)
+        db.session.commit()
+
+
+def seed_turfs(app, n):
+    from organizer.residents.models import Address
+    from organizer.turfs.models import Turf, TurfAssignment
+
+    with app.app_context():
+        for i in range(n):
+            turf = Turf(name=f"Secteur {n}-{i}")
+            db.session.add(turf)
+            db.session.flush()
+            db.session.add(Address(number=i + 1, street="Rue Nationale", street_key="rue nationale", turf_id=turf.id))
+            db.session.add(TurfAssignment(turf_id=turf.id, user_id=1, until=date(2030, 1, 1)))
+        db.session.commit()
+
+
+def seed_campaigns(app, n):
+    from organizer.campaigns.models import Action, Campaign
+
+    with app.app_context():
+        for i in range(n):
+            campaign = Campaign(name=f"Campagne {n}-{i}", status="active")
+            db.session.add(campaign)
+            db.session.flush()
+            db.session.add(
+                Action(
+                    campaign_id=campaign.id,
+                    kind="rally",
+                    title=f"Rassemblement {i}",
+                    starts_at=datetime(2030, 1, 1, tzinfo=UTC),
+                )
+            )
+        db.session.commit()
+
+
+def seed_meetings(app, n):
+    from organizer.meetings import services as meetings
+
+    with app.app_context():
+        for i in range(n):
+            meeting = meetings.create_meeting(
+                f"Réunion {n}-{i}", datetime(2030, 1, 1, 18, tzinfo=UTC) + timedelta(days=i)
+            )
+            meetings.add_item(meeting, "Tour de table", minutes=10)
+        db.session.commit()
+
+
+def seed_commitments(app, n):
+    from organizer.conversations.models import Commitment
+
+    with app.app_context():
+        for i, person in enumerate(_people(n, "engagé", "transports")):
+            db.session.add(
+                Commitment(
+                    from_resident_id=person.id,
+                    what=f"Venir {i}",
+                    due_on=date(2030, 1, 1),
+                    status="open",
+                    owner_id=1,
+                    from_user_id=None,
+                )
+            )
+        db.session.commit()
+
+
 # (url, seeding function): every list page belongs here.
 LIST_PAGES = [
     ("/admin/users/", seed_users),
     ("/admin/audit/?action=test.row", seed_audit),
+    ("/residents/", seed_residents),
+    ("/conversations/", seed_door_knocks),
+    ("/turfs/", seed_turfs),
+    ("/campaigns/", seed_campaigns),
+    ("/meetings/", seed_meetings),
+    ("/conversations/commitments", seed_commitments),
+    ("/conversations/follow-ups", seed_commitments),
+    ("/reports/listening", seed_door_knocks),
 ]
 
 
