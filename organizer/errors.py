@@ -27,6 +27,19 @@ def render_error(code: int, detail: str | None = None):
     return render_template("errors/error.html", code=code, title=title, message=detail or message), code
 
 
+def _audit_refusal() -> None:
+    # Who tried to open what they may not: written down, never blocking the answer.
+    from flask_login import current_user
+
+    from organizer.audit import services as audit
+
+    try:
+        if current_user.is_authenticated:
+            audit.record_now("access.refused", None, path=request.path[:200], method=request.method)
+    except Exception:  # noqa: BLE001 - an audit failure must not turn a 403 into a 500
+        db.session.rollback()
+
+
 def register_error_handlers(app: Flask) -> None:
     """Route every HTTP error and every unexpected exception to the error page."""
 
@@ -39,6 +52,8 @@ def register_error_handlers(app: Flask) -> None:
         if error.code == 413:
             limit = app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
             return render_error(413, str(_l("The file is larger than %(limit)s MB.", limit=limit)))
+        if error.code == 403:
+            _audit_refusal()
         return render_error(error.code or 500)
 
     @app.errorhandler(Exception)

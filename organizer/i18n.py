@@ -1,12 +1,14 @@
 """Locale and timezone selection for Flask-Babel."""
 
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_login import current_user
 
 
 def select_locale() -> str:
     """The user's preference, else the session's choice, else Accept-Language, else the default."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # command line, background jobs
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     chosen = session.get("lang")

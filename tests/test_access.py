@@ -112,3 +112,17 @@ def test_recent_authentication_is_asked_again(app, client, make_user):
     right = client.post_form("/reauthenticate", {"password": PASSWORD, "next": "/test-export"})
     assert right.headers["Location"] == "/test-export"
     assert client.get("/test-export").get_data(as_text=True) == "exported"
+
+
+def test_refused_access_is_audited(app, client, make_user):
+    from sqlalchemy import select
+
+    from organizer.audit.models import AuditEvent
+    from organizer.extensions import db
+
+    user_id, email = make_user("canvasser")
+    client.login(email)
+    assert client.get("/admin/users/").status_code == 403
+    with app.app_context():
+        event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "access.refused"))
+        assert event.actor_id == user_id and event.details == {"path": "/admin/users/", "method": "GET"}

@@ -122,3 +122,15 @@ def test_sqlite_is_tuned_for_concurrent_use(tmp_path):
         assert db.session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert db.session.execute(text("PRAGMA busy_timeout")).scalar() == 30000
+
+
+def test_stylesheets_are_balanced():
+    """A merge that drops a closing brace silently disables every rule after it."""
+    from pathlib import Path
+
+    for sheet in (Path(__file__).resolve().parents[1] / "static" / "css").glob("*.css"):
+        depth = 0
+        for char in sheet.read_text():
+            depth += {"{": 1, "}": -1}.get(char, 0)
+            assert depth >= 0, sheet.name
+        assert depth == 0, sheet.name

@@ -193,3 +193,32 @@ def test_logins_are_audited_without_passwords(app, client, make_user):
         success = next(e for e in events if e.action == "login.success")
         assert success.actor_id == user_id and success.target_id == user_id
         assert db.session.get(User, user_id).last_login_at is not None
+
+
+@pytest.mark.parametrize(
+    ("password", "message"),
+    [
+        ("short one", "At least 12 characters."),
+        ("x" * 129, "at most 128 characters"),
+        ("Motdepasse123", "among the most common"),
+        ("aaaaaaaaaaaaaa", "among the most common"),
+    ],
+)
+def test_password_policy(client, make_user, password, message):
+    _id, email = make_user("organizer")
+    client.login(email)
+    response = client.post_form(
+        "/account", {"pw-current": PASSWORD, "pw-password": password, "pw-confirm": password, "pw-submit": "Save"}
+    )
+    assert response.status_code == 200
+    assert message.lower() in response.get_data(as_text=True).lower()
+
+
+def test_long_passphrase_without_composition_rules_is_accepted(client, make_user):
+    _id, email = make_user("organizer")
+    client.login(email)
+    phrase = "le chat dort sur le radiateur " * 4  # 120 characters, no digit, no capital
+    response = client.post_form(
+        "/account", {"pw-current": PASSWORD, "pw-password": phrase, "pw-confirm": phrase, "pw-submit": "Save"}
+    )
+    assert response.status_code == 302

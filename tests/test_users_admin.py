@@ -44,7 +44,7 @@ def test_invitation_form_errors_redisplay(app, client, admin):
     response = newcomer.post(path, data={"csrf_token": newcomer.csrf_token(), "password": "short", "confirm": "other"})
     body = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "At least 10 characters." in body and "The two passwords differ." in body
+    assert "At least 12 characters." in body and "The two passwords differ." in body
 
 
 def test_duplicate_email_is_refused_with_a_message(client, admin):

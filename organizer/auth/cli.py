@@ -7,6 +7,7 @@ from flask.cli import AppGroup
 
 from organizer.auth import services as auth_services
 from organizer.auth.models import Role
+from organizer.auth.passwords import password_problem
 from organizer.extensions import db
 
 users_cli = AppGroup("users", help="Manage who has access.")
@@ -25,8 +26,9 @@ def create_user(email: str, role: str, name: str, password_stdin: bool):
         password = sys.stdin.readline().removesuffix("\n").removesuffix("\r")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    if len(password) < 10:
-        raise click.ClickException("the password must have at least 10 characters")
+    problem = password_problem(password)
+    if problem:
+        raise click.ClickException(f"password refused: {problem}")
     user, _token = auth_services.create_user(email, name, role, password=password)
     db.session.commit()
     click.echo(f"created {user.email} ({user.role})")

@@ -3,9 +3,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, SubmitField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
-PASSWORD_MIN_LENGTH = 10
+from organizer.auth.passwords import MAX_LENGTH, password_problem
 
 
 class LoginForm(FlaskForm):
@@ -25,10 +25,7 @@ class NewPasswordForm(FlaskForm):
 
     password = PasswordField(
         _l("New password"),
-        validators=[
-            DataRequired(),
-            Length(min=PASSWORD_MIN_LENGTH, message=_l("At least %(min)d characters.", min=PASSWORD_MIN_LENGTH)),
-        ],
+        validators=[DataRequired(), Length(max=MAX_LENGTH)],
         render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(
@@ -37,6 +34,11 @@ class NewPasswordForm(FlaskForm):
         render_kw={"autocomplete": "new-password"},
     )
     submit = SubmitField(_l("Save the password"))
+
+    def validate_password(self, field):
+        problem = password_problem(field.data or "")
+        if problem:
+            raise ValidationError(problem)
 
 
 class ChangePasswordForm(NewPasswordForm):
