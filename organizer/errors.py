@@ -52,7 +52,8 @@ def register_error_handlers(app: Flask) -> None:
         if error.code == 413:
             limit = app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
             return render_error(413, str(_l("The file is larger than %(limit)s MB.", limit=limit)))
-        if error.code == 403:
+        if error.code == 403 or (error.code == 404 and any(part.isdigit() for part in request.path.split("/"))):
+            # 404 on a record URL: what a canvasser gets for someone else's turf or resident (no existence leak).
             _audit_refusal()
         return render_error(error.code or 500)
 
