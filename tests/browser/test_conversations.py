@@ -11,9 +11,8 @@ from tests.browser.test_login_flow import sign_in
 pytestmark = pytest.mark.browser
 
 
+@pytest.mark.parametrize("page", ["phone"], indirect=True)  # this flow is for the phone only
 def test_log_one_on_one_on_a_phone(page, live_app, live_user):
-    if page.viewport_name != "phone":
-        pytest.skip("this flow is checked at phone size")
     app, base = live_app
     email = live_user("organizer", "nadia@example.org", "Nadia Benali")
     with app.app_context():
