@@ -4,12 +4,13 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from flask import url_for
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from organizer.campaigns.calendar import CalendarEntry, _uid, calendar_source
 from organizer.campaigns.services import as_utc
 from organizer.extensions import db
-from organizer.meetings.models import Meeting, MeetingUser
+from organizer.meetings.models import Meeting
+from organizer.meetings.services import involves
 
 
 @calendar_source
@@ -17,15 +18,7 @@ def meetings(user, since: datetime) -> Iterable[CalendarEntry]:
     """Every meeting for organizers and leaders; the ones they attend or hold a role in for others."""
     query = select(Meeting).where(Meeting.starts_at >= since).order_by(Meeting.starts_at)
     if not user.has_role("organizer", "leader"):
-        query = query.where(
-            or_(
-                Meeting.id.in_(select(MeetingUser.meeting_id).where(MeetingUser.user_id == user.id)),
-                Meeting.chair_id == user.id,
-                Meeting.facilitator_id == user.id,
-                Meeting.note_taker_id == user.id,
-                Meeting.timekeeper_id == user.id,
-            )
-        )
+        query = query.where(involves(user))
     return [
         CalendarEntry(
             uid=_uid("meeting", meeting.id),

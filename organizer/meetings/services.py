@@ -66,20 +66,23 @@ def load_meeting(meeting_id: int) -> Meeting | None:
     )
 
 
+def involves(user):
+    """SQL condition: `user` is invited to the meeting or holds one of its roles."""
+    return or_(
+        Meeting.id.in_(select(MeetingUser.meeting_id).where(MeetingUser.user_id == user.id)),
+        Meeting.chair_id == user.id,
+        Meeting.facilitator_id == user.id,
+        Meeting.note_taker_id == user.id,
+        Meeting.timekeeper_id == user.id,
+    )
+
+
 def meetings_for_list(user=None, now: datetime | None = None) -> tuple[list[Meeting], list[Meeting]]:
     """(upcoming soonest first, past latest first); with `user`, only the meetings they attend or hold a role in."""
     now = now or datetime.now(UTC)
     query = select(Meeting)
     if user is not None:
-        query = query.where(
-            or_(
-                Meeting.id.in_(select(MeetingUser.meeting_id).where(MeetingUser.user_id == user.id)),
-                Meeting.chair_id == user.id,
-                Meeting.facilitator_id == user.id,
-                Meeting.note_taker_id == user.id,
-                Meeting.timekeeper_id == user.id,
-            )
-        )
+        query = query.where(involves(user))
     upcoming = db.session.scalars(query.where(Meeting.starts_at >= now).order_by(Meeting.starts_at)).all()
     past = db.session.scalars(query.where(Meeting.starts_at < now).order_by(Meeting.starts_at.desc())).all()
     return list(upcoming), list(past)

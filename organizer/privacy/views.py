@@ -15,6 +15,7 @@ from organizer.features import feature_modules
 from organizer.printing.pdf import pdf_response, render_pdf
 from organizer.privacy import services, tracking  # noqa: F401 - tracking registers the revision hook
 from organizer.privacy.forms import ErasureForm, ObjectionForm, PurgeForm
+from organizer.residents.history import FIELD_LABELS as RESIDENT_FIELD_LABELS
 from organizer.residents.models import Resident
 
 # Each feature's organizer/<feature>/privacy.py registers its erasers and subject-access sections.
@@ -31,34 +32,15 @@ CONSENT_LABELS = {
     "legitimate_interest": _l("Legitimate interest"),
     "membership": _l("Membership"),
 }
+# The resident's own fields are labelled once, in residents.history; the export adds its bookkeeping columns.
 FIELD_LABELS = {
+    **RESIDENT_FIELD_LABELS,
     "id": _l("Record number"),
-    "first_name": _l("First name"),
-    "last_name": _l("Last name"),
-    "birth_name": _l("Birth name"),
-    "preferred_name": _l("Preferred name"),
-    "phone": _l("Phone"),
-    "phone_alt": _l("Other phone"),
-    "email": _l("E-mail"),
-    "languages": _l("Languages"),
-    "birth_date": _l("Date of birth"),
     "household_id": _l("Household"),
-    "support_level": _l("Support level"),
-    "leadership_stage": _l("Leadership stage"),
-    "self_interest": _l("Self-interest"),
-    "data_source": _l("Data source"),
-    "consent_basis": _l("Legal basis"),
-    "consent_date": _l("Consent given on"),
-    "consent_method": _l("How it was obtained"),
-    "quote_consent": _l("May be quoted anonymously"),
-    "do_not_contact": _l("Do not contact"),
     "do_not_contact_at": _l("Do not contact since"),
     "last_contacted_at": _l("Last contact"),
-    "point_person_id": _l("Point person"),
     "created_by_id": _l("Created by"),
     "updated_by_id": _l("Updated by"),
-    "note": _l("Note"),
-    "note_sensitive": _l("Sensitive note"),
     "created_at": _l("Created on"),
     "updated_at": _l("Updated on"),
     "version": _l("Version"),

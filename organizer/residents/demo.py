@@ -7,6 +7,7 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import select
 
+from organizer.conversations.services import get_or_create_issue
 from organizer.extensions import db
 from organizer.residents import services
 from organizer.residents.importing import run_import
@@ -121,7 +122,7 @@ def load(report) -> None:
             select(Address).where(Address.number.is_not(None), Address.number < 200).order_by(Address.id)
         )
     )
-    issues = [services.get_or_create_issue(name) for name in ISSUES]
+    issues = [get_or_create_issue(name) for name in ISSUES]
     tags = [services.get_or_create_tag(name) for name in TAGS]
     person = 0
     while person < COUNT:

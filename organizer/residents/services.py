@@ -122,20 +122,6 @@ def get_or_create_tag(name: str) -> Tag | None:
     return tag
 
 
-def get_or_create_issue(name: str) -> Issue | None:
-    """The issue named `name`, matched accent- and case-free (created if new)."""
-    name = " ".join((name or "").split())[:120]
-    key = fold(name)
-    if not key:
-        return None
-    issue = db.session.scalar(select(Issue).where(Issue.key == key))
-    if issue is None:
-        issue = Issue(name=name, key=key)
-        db.session.add(issue)
-        db.session.flush()
-    return issue
-
-
 def _blank(value):
     if isinstance(value, str):
         value = value.strip()

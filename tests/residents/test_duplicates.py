@@ -5,6 +5,7 @@ from sqlalchemy.orm import selectinload
 
 from organizer.audit.models import AuditEvent
 from organizer.conversations.models import DoorKnock, Issue
+from organizer.conversations.services import get_or_create_issue
 from organizer.extensions import db
 from organizer.residents import services
 from organizer.residents.models import Resident
@@ -24,7 +25,7 @@ def _twins(app):
         db.session.refresh(second, ["tags", "issues"])
         services.set_tags(first, ["locataire"])
         services.set_tags(second, ["parent d'élève", "locataire"])
-        issue = services.get_or_create_issue("Loyers trop chers")
+        issue = get_or_create_issue("Loyers trop chers")
         second.issues = [issue]
         for resident in (first, second):
             db.session.add(DoorKnock(household_id=resident.household_id, resident_id=resident.id, result="talked"))
