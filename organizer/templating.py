@@ -29,6 +29,16 @@ def navigation_for(user) -> list[tuple[str, str]]:
     ]
 
 
+def _organization_name(app: Flask) -> str:
+    # The organization's own name once it exists; the configured one on a fresh install or a broken database.
+    from organizer.core.services import organization_name
+
+    try:
+        return organization_name()
+    except Exception:  # noqa: BLE001 - an error page must still render
+        return app.config["ORGANIZATION_NAME"]
+
+
 def register(app: Flask) -> None:
     """Expose helpers to every template."""
 
@@ -38,6 +48,6 @@ def register(app: Flask) -> None:
             "navigation": navigation_for(current_user),
             "language_names": LANGUAGE_NAMES,
             "current_locale": str(get_locale() or app.config["BABEL_DEFAULT_LOCALE"]),
-            "organization_name": app.config["ORGANIZATION_NAME"],
+            "organization_name": _organization_name(app),
             "current_endpoint": request.endpoint,
         }
