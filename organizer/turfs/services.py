@@ -28,16 +28,7 @@ SIDES = ("both", "odd", "even")
 # How long a printed sheet may be kept when nobody holds the turf.
 DEFAULT_KEEP_DAYS = 30
 
-RESULT_LABELS = {
-    "not_home": _l("Not home"),
-    "talked": _l("Talked"),
-    "refused": _l("Refused"),
-    "moved": _l("Moved"),
-    "inaccessible": _l("Inaccessible"),
-    "come_back": _l("Come back later"),
-    "language_barrier": _l("Language barrier"),
-    "do_not_contact": _l("Do not contact"),
-}
+# The labels are the conversations feature's; turfs add the short codes printed and typed on sheets.
 # The short code printed beside each box and typed in the grid: 1 to 8, the same in every language.
 RESULT_SHORT_CODES = {code: str(index + 1) for index, code in enumerate(DOOR_RESULTS)}
 SHORT_CODE_RESULTS = {short: code for code, short in RESULT_SHORT_CODES.items()}

@@ -16,6 +16,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from organizer.audit import services as audit
 from organizer.auth.models import User
 from organizer.auth.permissions import require_role
+from organizer.conversations.forms import RESULT_LABELS
 from organizer.extensions import db
 from organizer.printing.pdf import pdf_response
 from organizer.residents.models import Address
@@ -204,7 +205,7 @@ def show(turf_id: int):
         assign_form=assign_form,
         edit_form=edit_form,
         today=services.local_today(),
-        result_labels=services.RESULT_LABELS,
+        result_labels=RESULT_LABELS,
         result_colours=services.RESULT_COLOURS,
         address_line=services.address_line,
         address_details=services.address_details,
@@ -380,9 +381,7 @@ def grid(turf_id: int):
             doors=doors,
             rows=rows,
             knocked_on=knocked_on,
-            results=[
-                (code, services.RESULT_SHORT_CODES[code], label) for code, label in services.RESULT_LABELS.items()
-            ],
+            results=[(code, services.RESULT_SHORT_CODES[code], label) for code, label in RESULT_LABELS.items()],
             legend=walksheet.legend_text(),
             address_line=services.address_line,
             address_details=services.address_details,
@@ -425,7 +424,7 @@ def door(household_id: int):
         resident_id = int(form["resident_id"]) if form["resident_id"].isdigit() else None
         try:
             support = services.parse_support(form["support"])
-            if result not in services.RESULT_LABELS:
+            if result not in RESULT_LABELS:
                 raise services.TurfError(_l("Tap a result."))
             if resident_id is not None and resident_id not in {r.id for r in residents}:
                 raise services.TurfError(_l("This person does not live behind this door."))
@@ -441,7 +440,7 @@ def door(household_id: int):
             )
             audit.record("door_knock.create", knock, via="phone")
             db.session.commit()
-            flash(_("Saved: %(result)s.", result=services.RESULT_LABELS[result]), "success")
+            flash(_("Saved: %(result)s.", result=RESULT_LABELS[result]), "success")
             return redirect(url_for("turfs.door", household_id=household.id))
         except services.TurfError as error:
             db.session.rollback()
@@ -470,8 +469,8 @@ def door(household_id: int):
             last=last,
             errors=errors,
             form=form,
-            results=list(services.RESULT_LABELS.items()),
-            result_labels=services.RESULT_LABELS,
+            results=list(RESULT_LABELS.items()),
+            result_labels=RESULT_LABELS,
             short_id=services.short_door_id(household.id),
             address_line=services.address_line,
             address_details=services.address_details,

@@ -13,6 +13,7 @@ from flask import current_app, has_request_context, request
 from flask_babel import force_locale, format_date
 from markupsafe import Markup
 
+from organizer.conversations.forms import RESULT_LABELS
 from organizer.core.services import organization_name
 from organizer.printing.pdf import render_pdf
 from organizer.residents.normalize import fold
@@ -119,13 +120,13 @@ def render_sheets(sheets: list[dict], paper: str | None = None) -> bytes:
     context = {
         "sheets": sheets,
         "organization": organization_name(),
-        "results": [(code, services.RESULT_SHORT_CODES[code], label) for code, label in services.RESULT_LABELS.items()],
+        "results": [(code, services.RESULT_SHORT_CODES[code], label) for code, label in RESULT_LABELS.items()],
         "support_enabled": current_app.config.get("SUPPORT_LEVELS_ENABLED", True),
         "css_content": css_content,
         "css_string": css_string,
         "address_line": services.address_line,
         "address_details": services.address_details,
-        "result_labels": services.RESULT_LABELS,
+        "result_labels": RESULT_LABELS,
     }
     if paper:
         context["paper"] = paper
@@ -166,4 +167,4 @@ def format_day(day: date) -> str:
 
 def legend_text() -> str:
     """The result codes as one line ("1 Not home · 2 Talked ..."), for the grid's help."""
-    return " · ".join(f"{services.RESULT_SHORT_CODES[code]} {label}" for code, label in services.RESULT_LABELS.items())
+    return " · ".join(f"{services.RESULT_SHORT_CODES[code]} {label}" for code, label in RESULT_LABELS.items())
