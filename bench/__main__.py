@@ -1,10 +1,17 @@
-"""Run the benchmarks: each bench/bench_*.py module exposes run(report) and adds its figures."""
+"""Run the benchmarks: each bench/bench_*.py module exposes run(report) and adds its figures.
 
+Every module measures on each database of `report.databases`: a SQLite file, and a throwaway PostgreSQL
+cluster when initdb is installed (the shared 100,000-resident data set is generated once per database).
+"""
+
+import contextlib
 import importlib
 import json
+import os
 import pkgutil
 import platform
 import sys
+import tempfile
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -27,10 +34,52 @@ class Figure:
         return self.value / self.baseline if self.baseline else None
 
 
+class Databases:
+    """The databases figures are measured on: fresh empty ones, or one holding the shared data set."""
+
+    def __init__(self, folder: Path, postgres_url: str | None):
+        self.folder, self.postgres_url = folder, postgres_url
+        self.labels = ["SQLite"] + (["PostgreSQL"] if postgres_url else [])
+        self._datasets: dict = {}
+        self._made = 0
+
+    @staticmethod
+    def app(url: str, **config):
+        """The app on `url`, configured for benchmarking (French, no CSRF for scripted forms)."""
+        from organizer import create_app
+
+        settings = {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "BABEL_DEFAULT_LOCALE": "fr"}
+        return create_app(settings | config)
+
+    def fresh(self, label: str) -> str:
+        """The URL of a new empty database (no schema yet)."""
+        self._made += 1
+        if label == "SQLite":
+            return f"sqlite:///{self.folder / f'fresh{self._made}.sqlite3'}"
+        import psycopg
+
+        base = self.postgres_url.replace("postgresql+psycopg://", "postgresql://")
+        with psycopg.connect(base.replace("/organizer_test?", "/postgres?"), autocommit=True) as connection:
+            connection.execute(f"CREATE DATABASE bench{self._made}")
+        return self.postgres_url.replace("/organizer_test?", f"/bench{self._made}?")
+
+    def dataset(self, label: str):
+        """The shared data set on this database, generated on first use."""
+        from bench import dataset
+
+        if label not in self._datasets:
+            print(f"   generating the data set on {label}...", flush=True)
+            built = dataset.build(self.fresh(label), self.app)
+            print(f"   {built.counts} in {built.seconds:.0f} s", flush=True)
+            self._datasets[label] = built
+        return self._datasets[label]
+
+
 @dataclass
 class Report:
-    """Figures collected by every benchmark module."""
+    """Figures collected by every benchmark module, and the databases to measure on."""
 
+    databases: Databases | None = None
     figures: list[Figure] = field(default_factory=list)
 
     def add(self, name: str, value: float, baseline: float | None = None, unit: str = "s", aim: str = "") -> None:
@@ -42,9 +91,36 @@ class Report:
         print(f"{name:<60} {value:>10.4g} {unit}{base}{ratio}  {aim}", flush=True)
 
 
+@contextlib.contextmanager
+def _postgres(folder: Path):
+    """A throwaway PostgreSQL cluster, or None (with the reason printed) when it cannot start here."""
+    if os.environ.get("BENCH_DATABASES", "").lower() == "sqlite":
+        yield None
+        return
+    sys.path.insert(0, str(RESULTS.parent))
+    from tests.support.postgres import throwaway_cluster
+
+    try:
+        cluster = throwaway_cluster(folder)
+        url = cluster.__enter__()
+    except RuntimeError as error:
+        print(f"PostgreSQL figures skipped: {error}", flush=True)
+        yield None
+        return
+    try:
+        yield url
+    finally:
+        cluster.__exit__(None, None, None)
+
+
 def main(selected: list[str]) -> int:
     """Run all benchmark modules (or those named on the command line) and write JSON results."""
-    report = Report()
+    with tempfile.TemporaryDirectory(prefix="bench-") as folder, _postgres(Path(tempfile.mkdtemp())) as pg_url:
+        return _run(selected, Databases(Path(folder), pg_url))
+
+
+def _run(selected: list[str], databases: Databases) -> int:
+    report = Report(databases)
     names = [m.name for m in pkgutil.iter_modules([str(Path(__file__).parent)]) if m.name.startswith("bench_")]
     for name in sorted(names):
         if selected and name not in selected:

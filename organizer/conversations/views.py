@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, r
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import and_, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -42,6 +42,7 @@ from organizer.conversations.models import (
     OneOnOne,
     StageChange,
 )
+from organizer.db import keyset_after
 from organizer.extensions import db
 from organizer.residents.models import Household, Resident
 
@@ -179,10 +180,6 @@ def _render_conflict(template: str, obj, form, extra=None, **context):
     return render_template(template, form=form, obj=obj, conflict=rows, **context), 409
 
 
-def _cursor_filter(column, id_column, cursor_row):
-    return or_(column < cursor_row[0], and_(column == cursor_row[0], id_column < cursor_row[1]))
-
-
 # --- Recent conversations --------------------------------------------------------------------------------
 
 KINDS = ("door", "one_on_one", "house_meeting")
@@ -230,7 +227,7 @@ def index():
     if after:
         cursor_row = db.session.execute(select(column, model.id).where(model.id == after)).first()
         if cursor_row is not None:
-            statement = statement.where(_cursor_filter(column, model.id, cursor_row))
+            statement = statement.where(keyset_after((column, model.id), tuple(cursor_row), descending=True))
     rows = list(db.session.scalars(statement))
     next_after = rows[PAGE_SIZE - 1].id if len(rows) > PAGE_SIZE else None
     return render_template(

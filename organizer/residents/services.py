@@ -12,6 +12,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from organizer.audit import services as audit
 from organizer.conversations.models import Issue
+from organizer.db import keyset_after
 from organizer.extensions import db
 from organizer.residents.models import (
     LEADERSHIP_STAGES,
@@ -431,7 +432,7 @@ def search(user, filters: Filters, *, after: str | None = None, limit: int = 50)
     position = decode_cursor(after)
     if position:
         ident, key = position
-        query = query.where(or_(Resident.sort_key > key, and_(Resident.sort_key == key, Resident.id > ident)))
+        query = query.where(keyset_after((Resident.sort_key, Resident.id), (key, ident)))
     query = query.order_by(Resident.sort_key, Resident.id).limit(limit + 1)
     query = query.options(
         selectinload(Resident.tags),

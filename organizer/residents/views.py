@@ -78,9 +78,10 @@ def _filter_args(filters: services.Filters) -> dict:
 
 
 def _choices():
-    tags = db.session.scalars(select(Tag).order_by(Tag.name)).all()
-    issues = db.session.scalars(select(Issue).order_by(Issue.name)).all()
-    turfs = db.session.scalars(select(Turf).order_by(Turf.name)).all()
+    # (id, name) rows, not objects: a city has hundreds of turfs, and the list page is the busiest page.
+    tags = db.session.execute(select(Tag.id, Tag.name).order_by(Tag.name)).all()
+    issues = db.session.execute(select(Issue.id, Issue.name).order_by(Issue.name)).all()
+    turfs = db.session.execute(select(Turf.id, Turf.name).order_by(Turf.name)).all()
     return tags, issues, turfs
 
 
