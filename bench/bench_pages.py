@@ -7,6 +7,7 @@ Page 1,000 of the resident and conversation lists is reached by its keyset curso
 
 import statistics
 import time
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import text
 
@@ -81,6 +82,7 @@ def run(report) -> None:
             _residents(report, label, client, connection)
             _conversations(report, label, client, connection)
             _turfs(report, label, client, connection)
+            _dashboard(report, label, client, connection)
             connection.close()
             db.session.remove()
             db.engine.dispose()
@@ -165,4 +167,16 @@ def _turfs(report, label: str, client, connection) -> None:
         median_ms(_bare(connection, TURF_ROWS), runs=7),
         unit="ms",
         aim="whole page (doors, holders, coverage) vs bare GROUP BY of the doors",
+    )
+
+
+def _dashboard(report, label: str, client, connection) -> None:
+    since = datetime.now(UTC) - timedelta(weeks=12)
+    sql = "SELECT result, COUNT(*) FROM door_knocks WHERE knocked_at >= :since GROUP BY result"
+    report.add(
+        f"home page (dashboard panels), 300k door knocks ({label})",
+        median_ms(_get(client, "/"), runs=3),
+        median_ms(_bare(connection, sql, {"since": since}), runs=3),
+        unit="ms",
+        aim="four panels over 12 weeks vs one bare GROUP BY of the same weeks",
     )

@@ -17,12 +17,12 @@ NAIVE = """<!doctype html><html><head><meta charset="utf-8"><link rel="styleshee
 <th>Dernier</th><th>Résultat</th><th>Soutien</th><th>Notes</th></tr></thead><tbody>{rows}</tbody></table></body></html>"""
 
 
-def _app(path: str):
+def _app(url: str):
     from organizer import create_app
 
     return create_app(
         {
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
+            "SQLALCHEMY_DATABASE_URI": url,
             "SECRET_KEY": "bench",
             "TESTING": True,
             "BABEL_DEFAULT_LOCALE": "fr",
@@ -104,51 +104,57 @@ def run(report) -> None:
     from organizer.turfs import services, walksheet
 
     folder = tempfile.mkdtemp(prefix="bench-walksheet-")
-    big = os.path.join(folder, "big.sqlite3")
-    app = _app(big)
-    _populate(app, 1, DOORS)
-    warm = os.path.join(folder, "warm.sqlite3")
-    warm_app = _app(warm)
+    warm_app = _app(f"sqlite:///{os.path.join(folder, 'warm.sqlite3')}")
     _populate(warm_app, 1, 5)
     with warm_app.app_context(), warm_app.test_request_context():
         walksheet.build_sheet(services.find_turf("Secteur 0"))  # fonts, templates, QR encoder
-    with app.app_context(), app.test_request_context():
-        turf = services.find_turf("Secteur 0")
-        rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        started = time.perf_counter()
-        sheet = walksheet.build_sheet(turf)
-        app_time = time.perf_counter() - started
-        rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        doors = services.turf_doors(turf)
-        started = time.perf_counter()
-        html_to_pdf(_naive_html(doors))
-        naive_time = time.perf_counter() - started
-        context = walksheet.sheet_context(turf)
-        html = render_template(
-            "turfs/walk_sheet.html",
-            sheets=[context],
-            organization="Bench",
-            results=[(c, services.RESULT_SHORT_CODES[c], label) for c, label in services.RESULT_LABELS.items()],
-            support_enabled=True,
-            css_content=walksheet.css_content,
-            css_string=walksheet.css_string,
-            address_line=services.address_line,
-            address_details=services.address_details,
-            result_labels=services.RESULT_LABELS,
-            paper="a4",
-            lang="fr",
-        )
-        started = time.perf_counter()
-        html_to_pdf(html)
-        weasy_time = time.perf_counter() - started
-        name = f"walk sheet, {DOORS} doors ({sheet.pages} pages) vs naive table"
-        report.add(name, app_time, naive_time, aim="<= 0.5x")
-        report.add(f"walk sheet, {DOORS} doors vs WeasyPrint alone on its HTML", app_time, weasy_time, aim="<= 1.2x")
-        report.add(f"walk sheet, {DOORS} doors: peak resident memory of the process", rss_after / 1024, unit="MB")
-        growth = (rss_after - rss_before) / 1024
-        report.add(f"walk sheet, {DOORS} doors: peak memory growth while rendering", growth, unit="MB")
+    for label in report.databases.labels:
+        app = _app(report.databases.fresh(label))
+        _populate(app, 1, DOORS)
+        with app.app_context(), app.test_request_context():
+            turf = services.find_turf("Secteur 0")
+            rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+            started = time.perf_counter()
+            sheet = walksheet.build_sheet(turf)
+            app_time = time.perf_counter() - started
+            rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+            doors = services.turf_doors(turf)
+            started = time.perf_counter()
+            html_to_pdf(_naive_html(doors))
+            naive_time = time.perf_counter() - started
+            context = walksheet.sheet_context(turf)
+            html = render_template(
+                "turfs/walk_sheet.html",
+                sheets=[context],
+                organization="Bench",
+                results=[(c, services.RESULT_SHORT_CODES[c], label) for c, label in services.RESULT_LABELS.items()],
+                support_enabled=True,
+                css_content=walksheet.css_content,
+                css_string=walksheet.css_string,
+                address_line=services.address_line,
+                address_details=services.address_details,
+                result_labels=services.RESULT_LABELS,
+                paper="a4",
+                lang="fr",
+            )
+            started = time.perf_counter()
+            html_to_pdf(html)
+            weasy_time = time.perf_counter() - started
+            name = f"walk sheet, {DOORS} doors ({sheet.pages} pages) vs naive table ({label})"
+            report.add(name, app_time, naive_time, aim="<= 0.5x")
+            report.add(
+                f"walk sheet, {DOORS} doors vs WeasyPrint alone on its HTML ({label})",
+                app_time,
+                weasy_time,
+                aim="<= 1.2x",
+            )
+            report.add(
+                f"walk sheet, {DOORS} doors: peak resident memory of the process ({label})", rss_after / 1024, unit="MB"
+            )
+            growth = (rss_after - rss_before) / 1024
+            report.add(f"walk sheet, {DOORS} doors: peak memory growth while rendering ({label})", growth, unit="MB")
 
-    many = os.path.join(folder, "many.sqlite3")
+    many = f"sqlite:///{os.path.join(folder, 'many.sqlite3')}"
     _populate(_app(many), TURFS, TURF_DOORS)
     names = [f"Secteur {t}" for t in range(TURFS)]
     single_app = _app(many)
