@@ -100,6 +100,11 @@ def bucket_of(column, window: Window):
     return case(*whens, else_=0)
 
 
+def restricts_places(window: Window) -> bool:
+    """Whether the window looks at some places only (a filter, or a viewer limited to their turfs)."""
+    return window.turf_ids is not None or window.areas is not None or window.visible_turf_ids is not None
+
+
 def place_filter(statement: Select, address, window: Window) -> Select:
     """Apply the turf/area filter and the viewer's visibility to `address`."""
     if window.turf_ids is not None:
