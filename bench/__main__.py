@@ -13,6 +13,7 @@ import platform
 import sys
 import tempfile
 import time
+import traceback
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -120,14 +121,18 @@ def main(selected: list[str]) -> int:
 
 
 def _run(selected: list[str], databases: Databases) -> int:
-    report = Report(databases)
+    report, failed = Report(databases), []
     names = [m.name for m in pkgutil.iter_modules([str(Path(__file__).parent)]) if m.name.startswith("bench_")]
     for name in sorted(names):
         if selected and name not in selected:
             continue
         print(f"== {name}", flush=True)
         started = time.perf_counter()
-        importlib.import_module(f"bench.{name}").run(report)
+        try:
+            importlib.import_module(f"bench.{name}").run(report)
+        except Exception:  # noqa: BLE001 - report it, keep the other modules' figures
+            traceback.print_exc()
+            failed.append(name)
         print(f"   ({time.perf_counter() - started:.1f} s)", flush=True)
     RESULTS.mkdir(exist_ok=True)
     payload = {
@@ -139,7 +144,9 @@ def _run(selected: list[str], databases: Databases) -> int:
     out.write_text(json.dumps(payload, indent=2))
     (RESULTS / "latest.json").write_text(json.dumps(payload, indent=2))
     print(f"results written to {out}")
-    return 0
+    if failed:
+        print(f"FAILED: {', '.join(failed)}")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
