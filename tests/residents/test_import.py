@@ -428,3 +428,18 @@ def test_electoral_rows_follow_the_official_header():
     official = (DATA / "fr-liste-electorale-HEADER-ONLY.csv").read_text(encoding="utf-8").strip()
     assert official == ELECTORAL_HEADER and len(official.split(";")) == 29
     assert detect_format(official.split(";")) == "electoral-list"
+
+
+def test_web_import_job_pages_are_french(app, client, people):
+    from tests.support.french import english_in_french_page
+
+    client.login(people["organizer"])
+    client.post_form("/language", {"lang": "fr", "next": "/"})
+    check = _job_id(_upload(client, NATIONBUILDER.encode()))
+    page = client.get(f"/jobs/{check}").get_data(as_text=True)
+    assert "<h1>Vérifier avant d’importer</h1>" in page and "rien n’a encore été enregistré" in page
+    assert english_in_french_page(page, user_data=("people.csv", "nationbuilder", "Export NationBuilder")) == []
+    token = re.search(r"/residents/import/([\w-]+)/confirm", page).group(1)
+    run = _job_id(client.post_form(f"/residents/import/{token}/confirm", {"source": "Fichier NB"}))
+    done = client.get(f"/jobs/{run}").get_data(as_text=True)
+    assert "Import terminé" in done and english_in_french_page(done, user_data=("nationbuilder",)) == []

@@ -128,6 +128,20 @@ def test_batch_walk_sheets_are_a_job_with_a_ready_page(app, client, make_user):
         assert other_client.get(url).status_code == 404, url
 
 
+def test_batch_walk_sheets_page_is_french(app, client, make_user):
+    from tests.support.french import english_in_french_page
+
+    canvasser_id, _email = make_user("canvasser")
+    _id, organizer = make_user("organizer")
+    mine, other, _household, _talker = setup_turfs(app, canvasser_id)
+    client.login(organizer)
+    client.post_form("/language", {"lang": "fr", "next": "/"})
+    response = client.post_form("/turfs/print", {"turf": [mine, other]})
+    page = client.get(response.location).get_data(as_text=True)
+    assert "Vos feuilles de porte-à-porte sont prêtes." in page
+    assert english_in_french_page(page, user_data=(organizer,)) == []
+
+
 def test_batch_print_nothing_ticked_goes_back(app, client, make_user):
     _id, organizer = make_user("organizer")
     client.login(organizer)
