@@ -18,6 +18,7 @@ from organizer.auth.models import User
 from organizer.auth.permissions import require_recent_auth, require_role
 from organizer.conversations.models import Issue
 from organizer.extensions import db
+from organizer.jobs.models import Job
 from organizer.residents import (
     exporting,
     history,  # noqa: F401 - registers the timeline source
@@ -389,9 +390,8 @@ def _start(kind: str, token: str, meta: dict, **extra):
         **extra,
     }
     job = jobs.create_job(kind, params, current_user.id)
-    if kind == import_jobs.CHECK:
-        meta["check_job"] = job.id
-        _save_meta(token, meta)
+    meta["check_job" if kind == import_jobs.CHECK else "import_job"] = job.id
+    _save_meta(token, meta)
     db.session.commit()
     jobs.launch(job.id)
     return redirect(url_for("jobs.show", job_id=job.id))
@@ -459,6 +459,9 @@ def import_map(token: str):
 def import_confirm(token: str):
     """Last step: write (all rows, or the valid ones when asked) in the background, then show the report."""
     _data, meta = _stash(token)
+    running = db.session.get(Job, meta["import_job"]) if meta.get("import_job") else None
+    if running is not None and running.state in ("queued", "running"):
+        return redirect(url_for("jobs.show", job_id=running.id))  # a second click follows the first
     form = ImportConfirmForm()
     if not form.validate_on_submit():
         flash(_("Say where these people come from (data source)."), "error")

@@ -443,3 +443,20 @@ def test_web_import_job_pages_are_french(app, client, people):
     run = _job_id(client.post_form(f"/residents/import/{token}/confirm", {"source": "Fichier NB"}))
     done = client.get(f"/jobs/{run}").get_data(as_text=True)
     assert "Import terminé" in done and english_in_french_page(done, user_data=("nationbuilder",)) == []
+
+
+def test_second_confirm_click_follows_the_import_already_queued(app, client, people, monkeypatch):
+    from organizer.jobs import services as jobs
+    from organizer.jobs.models import Job
+
+    client.login(people["organizer"])
+    check = _job_id(_upload(client, NATIONBUILDER.encode()))
+    token = re.search(r"/residents/import/([\w-]+)/confirm", client.get(f"/jobs/{check}").get_data(as_text=True))
+    monkeypatch.setattr(jobs, "launch", lambda job_id: None)  # the worker has not picked it up yet
+    first = _job_id(client.post_form(f"/residents/import/{token.group(1)}/confirm", {"source": "NB"}))
+    waiting = client.get(f"/jobs/{first}").get_data(as_text=True)
+    assert "<progress" in waiting and 'aria-live="polite"' in waiting and f'href="/jobs/{first}">Refresh<' in waiting
+    again = _job_id(client.post_form(f"/residents/import/{token.group(1)}/confirm", {"source": "NB"}))
+    assert again == first
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Job)) == 2  # the check and one import
