@@ -102,8 +102,9 @@ def database_uri(request, tmp_path):
 
 @pytest.fixture
 def app(database_uri, tmp_path):
-    """A fresh application with empty tables."""
-    app = make_test_app(database_uri)
+    """A fresh application with empty tables; background jobs run inline, within the request that starts them
+    (tests/jobs proves the real worker process)."""
+    app = make_test_app(database_uri, JOBS_RUN_INLINE=True)
     app.instance_path = str(tmp_path / "instance")
     reset_schema(app)
     yield app

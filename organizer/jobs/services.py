@@ -4,9 +4,11 @@ import os
 import subprocess
 import sys
 from collections.abc import Callable
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
-from flask import current_app
+from flask import current_app, has_request_context, request
+from flask_babel import force_locale, get_locale
 from sqlalchemy import update
 
 from organizer.db import read_intent, utcnow, write_intent
@@ -31,9 +33,15 @@ def job_handler(kind: str) -> Callable:
 
 
 def create_job(kind: str, params: dict, user_id: int | None) -> Job:
-    """Queue a job (add + flush; the caller commits, then calls launch())."""
+    """Queue a job (add + flush; the caller commits, then calls launch()).
+
+    Started from a page, the job remembers the page's language, host and address: the worker translates
+    messages, points QR codes and audits as the request would have."""
     if kind not in JOB_HANDLERS:
         raise ValueError(f"unknown job kind {kind!r}")
+    params = dict(params)
+    if has_request_context():
+        params["_request"] = {"locale": str(get_locale() or ""), "root": request.host_url, "ip": request.remote_addr}
     job = Job(kind=kind, params=params, created_by_id=user_id)
     db.session.add(job)
     db.session.flush()
@@ -72,6 +80,19 @@ class Progress:
             connection.execute(update(Job).where(Job.id == self.job_id).values(**values))
 
 
+@contextmanager
+def _request_of(job: Job):
+    """A request like the one that started the job (language, host, client address), if any."""
+    saved = (job.params or {}).get("_request")
+    with ExitStack() as stack:
+        if saved:
+            environ = {"REMOTE_ADDR": saved["ip"]} if saved.get("ip") else {}
+            stack.enter_context(current_app.test_request_context(base_url=saved.get("root"), environ_base=environ))
+            if saved.get("locale"):
+                stack.enter_context(force_locale(saved["locale"]))
+        yield
+
+
 def run_job(job_id: int) -> Job:
     """Do the job now (in the worker process): state, progress, result or error."""
     job = db.session.get(Job, job_id)
@@ -80,7 +101,7 @@ def run_job(job_id: int) -> Job:
     job.state, job.started_at = "running", utcnow()
     db.session.commit()
     try:
-        with read_intent():
+        with read_intent(), _request_of(job):
             summary, result, name, mimetype = JOB_HANDLERS[job.kind](job, Progress(job.id))
             db.session.commit()  # end the read snapshot before recording the outcome
     except Exception as error:  # noqa: BLE001 - any failure is reported on the job page

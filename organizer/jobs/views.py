@@ -1,5 +1,7 @@
 """A job's progress page, its JSON for polling, and its result download."""
 
+from collections.abc import Callable
+
 from flask import Blueprint, Response, abort, jsonify, render_template
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -12,15 +14,25 @@ from organizer.jobs.models import Job
 bp = Blueprint("jobs", __name__)
 URL_PREFIX = "/jobs"
 
-# Features add their kinds' titles and summary keys (e.g. JOB_LABELS["walk_sheets"] = _l("Walk sheets")).
+# Features add their kinds' titles and summary keys (e.g. JOB_LABELS["walk_sheets"] = _l("Walk sheets")),
+# the sentence that says the work is ready, and, for a richer ending, a function rendering the outcome
+# (done or failed) as HTML, or None for the plain summary.
 JOB_LABELS: dict[str, str] = {"audit.export": _l("Audit log export")}
 SUMMARY_LABELS: dict[str, str] = {"events": _l("Events")}
+READY_MESSAGES: dict[str, str] = {"audit.export": _l("Your export is ready.")}
+JOB_OUTCOMES: dict[str, Callable[[Job], str | None]] = {}
+# Kinds only their author sees, not even an administrator (an import's report quotes the uploaded file).
+CREATOR_ONLY: set[str] = set()
 
 
 def _own_job(job_id: int) -> Job:
     job = db.session.get(Job, job_id)
     # Only the person who started it (or an admin) sees a job: its result may hold personal data.
-    if job is None or (job.created_by_id != current_user.id and current_user.role != Role.ADMIN):
+    if (
+        job is None
+        or job.created_by_id != current_user.id
+        and (current_user.role != Role.ADMIN or job.kind in CREATOR_ONLY)
+    ):
         abort(404)
     return job
 
@@ -29,7 +41,18 @@ def _own_job(job_id: int) -> Job:
 @require_role()
 def show(job_id: int):
     """Progress, then the result."""
-    return render_template("jobs/show.html", job=_own_job(job_id), job_labels=JOB_LABELS, summary_labels=SUMMARY_LABELS)
+    job = _own_job(job_id)
+    outcome = None
+    if job.state in ("done", "failed") and job.kind in JOB_OUTCOMES:
+        outcome = JOB_OUTCOMES[job.kind](job)
+    return render_template(
+        "jobs/show.html",
+        job=job,
+        job_labels=JOB_LABELS,
+        summary_labels=SUMMARY_LABELS,
+        ready_message=READY_MESSAGES.get(job.kind),
+        outcome=outcome,
+    )
 
 
 @bp.route("/<int:job_id>.json")

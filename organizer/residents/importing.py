@@ -8,6 +8,7 @@ them or none (unless skip_invalid), matching what already exists so a re-import 
 import csv
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
@@ -25,6 +26,7 @@ from organizer.residents.models import Address, Household, Resident, Tag, reside
 from organizer.residents.normalize import fold, name_key, normalize_suffix, phone_e164, split_number, street_key
 
 MAX_COLUMNS = 200
+PROGRESS_EVERY = 1000  # rows checked between two progress reports of a background import
 
 
 def _(text: str, **values) -> str:
@@ -858,10 +860,13 @@ def run_import(
     dry_run: bool = False,
     skip_invalid: bool = False,
     user_id: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
     """Validate every row, then write all of them (or, with skip_invalid, the valid ones); never commits.
 
     Raises FileProblem when the file itself is unreadable or the mapping/source is missing.
+    `progress(done, total)` is told every PROGRESS_EVERY rows checked; the total counts the rows and one
+    last step, the writing (bulk statements, in one transaction that must not wait on anything).
     """
     table = read_table(data, filename)
     detected = detect_format(table.header) if fmt == "auto" else fmt
@@ -891,7 +896,12 @@ def run_import(
     header_names.setdefault("lieudit", "LieuDit")
     header_names.setdefault("nomdenaissance", "NomdeNaissance")
     records = []
+    total = len(table.rows) + 1
+    if progress:
+        progress(0, total)
     for index, cells in enumerate(table.rows, start=2):
+        if progress and index > 2 and (index - 2) % PROGRESS_EVERY == 0:
+            progress(index - 2, total)
         extra = [c for c in cells[len(keys) :] if c]
         by_column = dict(zip(keys, cells, strict=False))
         raw, used = _extract(detected, by_column, lower_columns)
@@ -904,6 +914,8 @@ def run_import(
             report.rejected_rows.append((index, cells, "; ".join(f"{e.column or ''}: {e.message}" for e in errors)))
         else:
             records.append(values)
+    if progress:
+        progress(len(table.rows), total)
     people = any(values["has_person"] for values in records)
     if people and not source and not dry_run:
         raise FileProblem(_("Say where these people come from (data source)."))
@@ -924,6 +936,7 @@ def run_import(
     audit.record(
         "residents.import",
         None,
+        actor_id=user_id,
         format=detected,
         filename=(filename or "")[-120:],
         rows=report.rows,

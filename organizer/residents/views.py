@@ -18,9 +18,11 @@ from organizer.auth.models import User
 from organizer.auth.permissions import require_recent_auth, require_role
 from organizer.conversations.models import Issue
 from organizer.extensions import db
+from organizer.jobs.models import Job
 from organizer.residents import (
     exporting,
     history,  # noqa: F401 - registers the timeline source
+    import_jobs,
     importing,
     services,
 )
@@ -376,21 +378,24 @@ def _save_meta(token: str, meta: dict) -> None:
     (_import_folder() / f"{token}.json").write_text(json.dumps(meta))
 
 
-def _review(token: str, data: bytes, meta: dict):
-    """Dry run of the stashed file, rendered with the confirm form."""
-    try:
-        report = importing.run_import(
-            data, meta["filename"], fmt=meta["format"], mapping=meta.get("mapping"), dry_run=True, skip_invalid=True
-        )
-    except importing.FileProblem as problem:
-        db.session.rollback()
-        flash(str(problem), "error")
-        if meta["format"] == "generic":
-            return redirect(url_for("residents.import_map", token=token))
-        return redirect(url_for("residents.import_upload"))
-    db.session.rollback()
-    confirm = ImportConfirmForm(formdata=None, source=report.source or "")
-    return render_template("residents/import_review.html", report=report, token=token, form=confirm, meta=meta)
+def _start(kind: str, token: str, meta: dict, **extra):
+    """Queue the check or the import of the stashed file, then show its progress page."""
+    from organizer.jobs import services as jobs
+
+    params = {
+        "token": token,
+        "folder": str(_import_folder().resolve()),
+        "filename": meta["filename"],
+        "format": meta["format"],
+        "mapping": meta.get("mapping"),
+        **extra,
+    }
+    job = jobs.create_job(kind, params, current_user.id)
+    meta["check_job" if kind == import_jobs.CHECK else "import_job"] = job.id
+    _save_meta(token, meta)
+    db.session.commit()
+    jobs.launch(job.id)
+    return redirect(url_for("jobs.show", job_id=job.id))
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -414,7 +419,7 @@ def import_upload():
             _save_meta(token, meta)
             if fmt == "generic":
                 return redirect(url_for("residents.import_map", token=token))
-            return _review(token, data, meta)
+            return _start(import_jobs.CHECK, token, meta)
     return render_template("residents/import_upload.html", form=form, max_mb=_max_mb())
 
 
@@ -436,7 +441,7 @@ def import_map(token: str):
         }
         meta["mapping"] = mapping
         _save_meta(token, meta)
-        return _review(token, data, meta)
+        return _start(import_jobs.CHECK, token, meta)
     mapping = meta.get("mapping") or importing.guess_mapping(table.header)
     return render_template(
         "residents/import_map.html",
@@ -453,38 +458,18 @@ def import_map(token: str):
 @bp.route("/import/<token>/confirm", methods=["POST"])
 @require_role("organizer")
 def import_confirm(token: str):
-    """Last step: write (all rows, or the valid ones when asked), then show the report."""
-    data, meta = _stash(token)
+    """Last step: write (all rows, or the valid ones when asked) in the background, then show the report."""
+    _data, meta = _stash(token)
+    running = db.session.get(Job, meta["import_job"]) if meta.get("import_job") else None
+    if running is not None and running.state in ("queued", "running"):
+        return redirect(url_for("jobs.show", job_id=running.id))  # a second click follows the first
     form = ImportConfirmForm()
     if not form.validate_on_submit():
         flash(_("Say where these people come from (data source)."), "error")
-        return _review(token, data, meta)
-    try:
-        report = importing.run_import(
-            data,
-            meta["filename"],
-            fmt=meta["format"],
-            mapping=meta.get("mapping"),
-            source=form.source.data,
-            skip_invalid=form.skip_invalid.data,
-            user_id=current_user.id,
-        )
-    except importing.FileProblem as problem:
-        db.session.rollback()
-        flash(str(problem), "error")
+        if meta.get("check_job"):
+            return redirect(url_for("jobs.show", job_id=meta["check_job"]))
         return redirect(url_for("residents.import_upload"))
-    has_rejects = False
-    if report.written:
-        db.session.commit()
-        (_import_folder() / f"{token}.data").unlink(missing_ok=True)
-        if report.rejected_rows:
-            (_import_folder() / f"{token}.rejects.csv").write_text(report.rejects_csv(), encoding="utf-8-sig")
-            has_rejects = True
-        else:
-            (_import_folder() / f"{token}.json").unlink(missing_ok=True)
-    else:
-        db.session.rollback()
-    return render_template("residents/import_done.html", report=report, token=token, has_rejects=has_rejects)
+    return _start(import_jobs.IMPORT, token, meta, source=form.source.data, skip_invalid=bool(form.skip_invalid.data))
 
 
 @bp.route("/import/<token>/rejects.csv")

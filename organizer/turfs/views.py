@@ -1,13 +1,12 @@
 """Turf pages: list, cut, the turf itself (counts, coverage, map), walk sheets, the entry grid, the door page."""
 
 import json
-from contextlib import nullcontext
 from datetime import date, timedelta
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -20,6 +19,7 @@ from organizer.conversations.forms import RESULT_LABELS
 from organizer.extensions import db
 from organizer.printing.pdf import pdf_response
 from organizer.residents.models import Address
+from organizer.turfs import jobs as turf_jobs
 from organizer.turfs import services, walksheet
 from organizer.turfs.forms import AssignForm, CutForm, EditForm
 from organizer.turfs.models import Turf, TurfAssignment
@@ -285,10 +285,10 @@ def delete(turf_id: int):
 
 
 def _print_options() -> dict:
-    paper = request.args.get("paper")
-    lang = request.args.get("lang")
+    paper = request.values.get("paper")
+    lang = request.values.get("lang")
     return {
-        "rural": request.args.get("rural") == "1",
+        "rural": request.values.get("rural") == "1",
         "paper": paper if paper in ("a4", "letter") else None,
         "lang": lang if lang in ("fr", "en") else None,
     }
@@ -304,30 +304,24 @@ def walk_sheet(turf_id: int):
     return pdf_response(sheet.pdf, walksheet.sheet_filename(turf))
 
 
-@bp.route("/print")
+@bp.route("/print", methods=["POST"])
 @require_role(*EVERYONE)
 def print_many():
-    """Several turfs at once: one PDF, or a zip of one PDF per turf."""
-    ids = [int(value) for value in request.args.getlist("turf") if value.isdigit()]
-    turfs = list(db.session.scalars(services.visible_turfs(current_user).where(Turf.id.in_(ids)))) if ids else []
-    if not turfs or len(turfs) != len(set(ids)):
-        if not ids:
-            flash(_("Tick the turfs to print."), "error")
-            return redirect(url_for("turfs.index"))
+    """Several turfs at once, printed in the background: one PDF, or a zip of one PDF per turf."""
+    from organizer.jobs import services as jobs
+
+    ids = sorted({int(value) for value in request.form.getlist("turf") if value.isdigit()})
+    if not ids:
+        flash(_("Tick the turfs to print."), "error")
+        return redirect(url_for("turfs.index"))
+    found = db.session.scalars(services.visible_turfs(current_user).where(Turf.id.in_(ids)).with_only_columns(Turf.id))
+    if len(set(found)) != len(ids):
         abort(404)
-    options = _print_options()
-    lang = options.pop("lang")
-    as_zip = request.args.get("bundle") == "zip"
-    with force_locale(lang) if lang else nullcontext():
-        data, doors = walksheet.build_bundle(turfs, as_zip, user=current_user, **options)
-    for turf in turfs:
-        audit.record_now("walk_sheet.print", turf, doors=doors, turfs=len(turfs))
-    stamp = services.local_today().isoformat()
-    if as_zip:
-        response = pdf_response(data, f"walk-sheets-{stamp}.zip")
-        response.mimetype = "application/zip"
-        return response
-    return pdf_response(data, f"walk-sheets-{stamp}.pdf")
+    params = {"turf_ids": ids, "zip": request.form.get("bundle") == "zip", **_print_options()}
+    job = jobs.create_job(turf_jobs.KIND, params, current_user.id)
+    db.session.commit()
+    jobs.launch(job.id)
+    return redirect(url_for("jobs.show", job_id=job.id))
 
 
 @bp.route("/<int:turf_id>/grid", methods=["GET", "POST"])

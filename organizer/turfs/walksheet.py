@@ -3,6 +3,7 @@
 import re
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -144,19 +145,33 @@ def build_sheet(turf: Turf, rural: bool = False, paper: str | None = None, lang:
     return Sheet(pdf, page_count(pdf), len(context["doors"]))
 
 
-def build_bundle(turfs: list[Turf], as_zip: bool, rural: bool = False, paper: str | None = None, user=None):
+def build_bundle(
+    turfs: list[Turf],
+    as_zip: bool,
+    rural: bool = False,
+    paper: str | None = None,
+    user=None,
+    progress: Callable[[int], None] | None = None,
+):
     """Several turfs at once: one PDF (each turf starting on a new page) or a zip of one PDF per turf.
 
-    Returns (bytes, doors)."""
+    `progress(n)` is told after each turf (for one PDF, once its doors are gathered: the rendering of
+    the whole document comes last). Returns (bytes, doors)."""
     if as_zip:
         buffer, doors = BytesIO(), 0
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            for turf in turfs:
+            for done, turf in enumerate(turfs, start=1):
                 sheet = build_sheet(turf, rural=rural, paper=paper, user=user)
                 archive.writestr(sheet_filename(turf), sheet.pdf)
                 doors += sheet.doors
+                if progress:
+                    progress(done)
         return buffer.getvalue(), doors
-    contexts = [sheet_context(turf, rural=rural, user=user) for turf in turfs]
+    contexts = []
+    for done, turf in enumerate(turfs, start=1):
+        contexts.append(sheet_context(turf, rural=rural, user=user))
+        if progress:
+            progress(done)
     return render_sheets(contexts, paper=paper), sum(len(c["doors"]) for c in contexts)
 
 

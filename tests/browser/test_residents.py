@@ -1,10 +1,12 @@
 """Search a resident, open their page, edit them: in a real browser at desktop and phone size."""
 
+import re
+
 import pytest
 
 from organizer.extensions import db
 from organizer.residents import services
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import assert_accessible, screenshot
 from tests.browser.test_login_flow import sign_in
 
 pytestmark = pytest.mark.browser
@@ -55,11 +57,18 @@ def test_web_import_with_progress(page, live_app, live_user, tmp_path):
     page.goto(f"{base}/residents/import")
     page.get_by_label("File (CSV or XLSX)").set_input_files(str(path))
     page.get_by_role("button", name="Upload and check").click()
-    page.get_by_role("heading", name="Check before importing").wait_for()
+    # The check runs in a worker process; the job page polls and shows the report when it is over.
+    page.wait_for_url(re.compile(r".*/jobs/\d+$"))
+    page.get_by_role("heading", name="The check is done: nothing has been written yet.").wait_for(timeout=60_000)
     assert page.get_by_test_id("created-residents").inner_text() == "3"
+    assert_accessible(page)
     page.get_by_label("Data source recorded on each resident").fill("NationBuilder 2026")
     page.get_by_test_id("confirm-import").click()
-    page.get_by_role("heading", name="Import done").wait_for()
+    page.get_by_role("heading", name="Import done").wait_for(timeout=60_000)
+    assert page.evaluate("document.activeElement.id") == "job-message"  # announced once it is ready
+    assert_accessible(page)
     screenshot(page, "residents-import-done")
+    page.get_by_role("link", name="Back to the residents").click()
+    page.wait_for_url(f"{base}/residents/")
     page.goto(f"{base}/residents/?q=helene")
     assert page.get_by_role("link", name="Durand Hélène").is_visible()

@@ -1,6 +1,7 @@
 """A canvasser opens a door from the QR code's page on a phone, taps a result, and it is saved;
 the entry grid moves on with the keyboard."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -10,7 +11,7 @@ from organizer.auth.models import User
 from organizer.conversations.models import DoorKnock
 from organizer.extensions import db
 from organizer.turfs import services
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import assert_accessible, screenshot
 from tests.browser.test_login_flow import sign_in
 from tests.turfs.conftest import add_resident, load_ban_addresses
 
@@ -74,3 +75,31 @@ def test_turf_page_map_and_print_button(page, live_app, live_user):
         page.get_by_role("button", name="Print walk sheet").click()
     assert download.value.suggested_filename.endswith(".pdf")
     screenshot(page, "turf-page")
+
+
+def test_batch_print_waits_for_the_job_then_downloads(page, live_app, live_user):
+    app, base = live_app
+    email = live_user("organizer", "nadia@example.org", "Nadia Benali")
+    make_turf(app, email)
+    with app.app_context():
+        load_ban_addresses({"rue de landres"})
+        services.create_turf("Landres", services.TurfRule(streets=["rue de landres"]))
+        db.session.commit()
+    sign_in(page, base, email)
+    page.wait_for_url(f"{base}/")
+    page.goto(f"{base}/turfs/")
+    page.get_by_label("Print Paix").check()
+    page.get_by_label("Print Landres").check()
+    page.get_by_role("button", name="Print the ticked turfs").click()
+    page.wait_for_url(re.compile(r".*/jobs/\d+$"))
+    assert page.get_by_role("heading", name="Walk sheets").is_visible()
+    # Without waiting for JavaScript the page already offers a plain link to look again.
+    if page.locator("progress").count():
+        assert page.get_by_role("link", name="Refresh").is_visible()
+        assert_accessible(page)
+    page.get_by_text("Your walk sheets are ready.").wait_for(timeout=60_000)
+    assert_accessible(page)
+    screenshot(page, "walk-sheets-ready")
+    with page.expect_download() as download:
+        page.get_by_role("link", name=re.compile("Download walk-sheets-")).click()
+    assert download.value.suggested_filename.endswith(".pdf")

@@ -45,6 +45,7 @@ def _wait_for(app, job_id, timeout=60.0):
 
 
 def test_audit_export_runs_in_a_separate_process(app, client, admin):
+    app.config["JOBS_RUN_INLINE"] = False
     _seed_events(app, 30)
     client.login(admin[1])
     response = client.post_form("/admin/audit/export")

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from organizer.audit.models import AuditEvent
 from organizer.extensions import db
 from organizer.residents.importing import FileProblem, detect_format, read_table, run_import
 from organizer.residents.models import Address, Household, Resident, Tag
@@ -250,44 +251,85 @@ def test_semicolon_crlf_quotes_and_xlsx(app, tmp_path):
         db.session.rollback()
 
 
-def test_web_import_upload_review_confirm(app, client, people):
-    client.login(people["organizer"])
-    page = client.post_form(
+def _job_id(response) -> int:
+    """The job a form started: it answers with a redirect to the job's progress page."""
+    assert response.status_code == 302 and re.fullmatch(r"/jobs/\d+", response.location), response.location
+    return int(response.location.rsplit("/", 1)[1])
+
+
+def _upload(client, data: bytes, name: str = "people.csv"):
+    return client.post_form(
         "/residents/import",
-        {"file": (io.BytesIO(NATIONBUILDER.encode()), "people.csv"), "format": "auto"},
+        {"file": (io.BytesIO(data), name), "format": "auto"},
         content_type="multipart/form-data",
     )
-    text = page.get_data(as_text=True)
-    assert page.status_code == 200 and "Check before importing" in text and "Export NationBuilder" in text
+
+
+def test_web_import_upload_check_confirm_run_as_jobs(app, client, people, admin):
+    client.login(people["organizer"])
+    check = _job_id(_upload(client, NATIONBUILDER.encode()))
+    status = client.get(f"/jobs/{check}.json").json
+    assert status["state"] == "done" and status["done"] == status["total"] == 4  # 3 rows, then the writing
+    assert status["summary"]["residents"] == 3 and status["summary"]["written"] is False
+    text = client.get(f"/jobs/{check}").get_data(as_text=True)
+    assert "Check before importing" in text and "Export NationBuilder" in text and "nothing has been written" in text
     token = re.search(r"/residents/import/([\w-]+)/confirm", text).group(1)
     with app.app_context():
         assert count(Resident) == 3  # the fixture's residents only: the check wrote nothing
-    done = client.post_form(f"/residents/import/{token}/confirm", {"source": "NationBuilder mars 2026"})
-    assert "Import done" in done.get_data(as_text=True)
+    run = _job_id(client.post_form(f"/residents/import/{token}/confirm", {"source": "NationBuilder mars 2026"}))
+    status = client.get(f"/jobs/{run}.json").json
+    assert status["state"] == "done" and status["done"] == status["total"] == 4
+    assert status["summary"]["residents"] == 3 and status["summary"]["written"] is True
+    done = client.get(f"/jobs/{run}").get_data(as_text=True)
+    assert "Import done" in done and 'data-testid="created-residents">3<' in done and 'href="/residents/"' in done
     with app.app_context():
         assert count(Resident) == 6
         assert (
             db.session.scalar(select(Resident.data_source).where(Resident.source_id == "101"))
             == "NationBuilder mars 2026"
         )
+        imported = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "residents.import"))
+        assert imported.actor_id == people["organizer_id"] and imported.details["created"]["residents"] == 3
+    # The upload is gone once imported; the job is its author's alone.
+    assert client.post_form(f"/residents/import/{token}/confirm", {"source": "x"}).status_code == 404
+    other = app.test_client()
+    other.login(admin[1])
+    assert other.get(f"/jobs/{run}").status_code == 404 and other.get(f"/jobs/{run}.json").status_code == 404
+
+
+def test_web_import_progress_is_reported_while_rows_are_checked(app, client, people, monkeypatch):
+    from organizer.jobs.services import Progress
+    from organizer.residents import importing
+
+    monkeypatch.setattr(importing, "PROGRESS_EVERY", 1)
+    seen = []
+    original = Progress.report
+
+    def report(self, done, total=None):
+        seen.append((done, total))
+        original(self, done, total)
+
+    monkeypatch.setattr(Progress, "report", report)
+    client.login(people["organizer"])
+    _job_id(_upload(client, NATIONBUILDER.encode()))
+    assert seen == [(0, 4), (1, 4), (2, 4), (3, 4)]
 
 
 def test_web_import_generic_mapping_screen(app, client, people):
     client.login(people["organizer"])
     data = "Prénom;Nom;Adresse;Num\nAwa;Diallo;rue Joffre;14\n".encode("cp1252")
-    response = client.post_form(
-        "/residents/import",
-        {"file": (io.BytesIO(data), "liste.csv"), "format": "auto"},
-        content_type="multipart/form-data",
-    )
+    response = _upload(client, data, "liste.csv")
     assert response.status_code == 302 and "/map" in response.location
     page = client.get(response.location).get_data(as_text=True)
     assert "Awa" in page and "Prénom" in page
-    review = client.post_form(
-        response.location,
-        {"map_first_name": "Prénom", "map_last_name": "Nom", "map_street": "Adresse", "map_number": "Num"},
-    ).get_data(as_text=True)
-    assert "Check before importing" in review
+    check = _job_id(
+        client.post_form(
+            response.location,
+            {"map_first_name": "Prénom", "map_last_name": "Nom", "map_street": "Adresse", "map_number": "Num"},
+        )
+    )
+    review = client.get(f"/jobs/{check}").get_data(as_text=True)
+    assert "Check before importing" in review and 'data-testid="created-residents">1<' in review
 
 
 def test_web_import_refuses_empty_and_too_large(app, client, people):
@@ -326,29 +368,95 @@ def test_cli_export(app, runner, tmp_path):
     assert "f.nguyen@example.org" not in nguyen  # do not contact: no contact details
 
 
-def test_web_skip_invalid_offers_the_rejected_rows(app, client, people):
+def test_web_failing_import_writes_nothing_and_reports_each_row(app, client, people):
     client.login(people["organizer"])
+    with app.app_context():
+        before = count(Resident), count(Address), count(Household), count(Tag)
     bad = NATIONBUILDER.replace("06 12 34 56 78", "12 34")
-    page = client.post_form(
-        "/residents/import",
-        {"file": (io.BytesIO(bad.encode()), "people.csv"), "format": "auto"},
-        content_type="multipart/form-data",
-    ).get_data(as_text=True)
+    check = _job_id(_upload(client, bad.encode()))
+    page = client.get(f"/jobs/{check}").get_data(as_text=True)
     assert "mobile_number" in page and "Some rows have problems" in page
     token = re.search(r"/residents/import/([\w-]+)/confirm", page).group(1)
-    refused = client.post_form(f"/residents/import/{token}/confirm", {"source": "NB"}).get_data(as_text=True)
-    assert "Nothing was imported" in refused
+    refused = _job_id(client.post_form(f"/residents/import/{token}/confirm", {"source": "NB"}))
+    status = client.get(f"/jobs/{refused}.json").json
+    assert status["state"] == "done" and status["summary"]["written"] is False and status["summary"]["rejected"] == 1
+    report = client.get(f"/jobs/{refused}").get_data(as_text=True)
+    assert "Nothing was imported" in report and "<td>2</td><td>mobile_number</td>" in report
+    assert "“12 34” is not a phone number" in report
+    rejects = client.get(f"/residents/import/{token}/rejects.csv")
+    assert rejects.status_code == 200 and "mobile_number" in rejects.data.decode("utf-8-sig")
     with app.app_context():
-        assert count(Resident) == 3
-    done = client.post_form(f"/residents/import/{token}/confirm", {"source": "NB", "skip_invalid": "y"})
-    assert "Import done" in done.get_data(as_text=True)
+        assert (count(Resident), count(Address), count(Household), count(Tag)) == before
+        assert db.session.scalar(select(func.count()).where(AuditEvent.action == "residents.import")) == 0
+    # The same page offers to import only the valid rows.
+    done = _job_id(client.post_form(f"/residents/import/{token}/confirm", {"source": "NB", "skip_invalid": "y"}))
+    assert "Import done" in client.get(f"/jobs/{done}").get_data(as_text=True)
     rejects = client.get(f"/residents/import/{token}/rejects.csv")
     assert rejects.status_code == 200 and "mobile_number" in rejects.data.decode("utf-8-sig")
     with app.app_context():
         assert count(Resident) == 5
 
 
+def test_web_import_without_source_goes_back_to_the_check(app, client, people):
+    client.login(people["organizer"])
+    check = _job_id(_upload(client, NATIONBUILDER.encode()))
+    token = re.search(r"/residents/import/([\w-]+)/confirm", client.get(f"/jobs/{check}").get_data(as_text=True))
+    response = client.post_form(f"/residents/import/{token.group(1)}/confirm", {"source": ""})
+    assert response.status_code == 302 and response.location == f"/jobs/{check}"
+    assert "Say where these people come from" in client.get(response.location).get_data(as_text=True)
+
+
+def test_web_import_runs_in_the_worker_process(app, client, people):
+    """The real launcher: a separate `flask jobs run` process finds the upload and writes (SQLite)."""
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        pytest.skip("one database is enough to prove the process; tests/jobs runs it on both")
+    from tests.jobs.test_jobs import _wait_for
+
+    app.config["JOBS_RUN_INLINE"] = False
+    client.login(people["organizer"])
+    check = _job_id(_upload(client, NATIONBUILDER.encode()))
+    assert _wait_for(app, check, timeout=30) == "done"
+    page = client.get(f"/jobs/{check}").get_data(as_text=True)
+    token = re.search(r"/residents/import/([\w-]+)/confirm", page).group(1)
+    run = _job_id(client.post_form(f"/residents/import/{token}/confirm", {"source": "NB"}))
+    assert _wait_for(app, run, timeout=30) == "done"
+    with app.app_context():
+        assert count(Resident) == 6
+
+
 def test_electoral_rows_follow_the_official_header():
     official = (DATA / "fr-liste-electorale-HEADER-ONLY.csv").read_text(encoding="utf-8").strip()
     assert official == ELECTORAL_HEADER and len(official.split(";")) == 29
     assert detect_format(official.split(";")) == "electoral-list"
+
+
+def test_web_import_job_pages_are_french(app, client, people):
+    from tests.support.french import english_in_french_page
+
+    client.login(people["organizer"])
+    client.post_form("/language", {"lang": "fr", "next": "/"})
+    check = _job_id(_upload(client, NATIONBUILDER.encode()))
+    page = client.get(f"/jobs/{check}").get_data(as_text=True)
+    assert "<h1>Vérifier avant d" in page and "rien n’a encore été enregistré" in page
+    assert english_in_french_page(page, user_data=("people.csv", "nationbuilder", "Export NationBuilder")) == []
+    token = re.search(r"/residents/import/([\w-]+)/confirm", page).group(1)
+    run = _job_id(client.post_form(f"/residents/import/{token}/confirm", {"source": "Fichier NB"}))
+    done = client.get(f"/jobs/{run}").get_data(as_text=True)
+    assert "Import terminé" in done and english_in_french_page(done, user_data=("nationbuilder",)) == []
+
+
+def test_second_confirm_click_follows_the_import_already_queued(app, client, people, monkeypatch):
+    from organizer.jobs import services as jobs
+    from organizer.jobs.models import Job
+
+    client.login(people["organizer"])
+    check = _job_id(_upload(client, NATIONBUILDER.encode()))
+    token = re.search(r"/residents/import/([\w-]+)/confirm", client.get(f"/jobs/{check}").get_data(as_text=True))
+    monkeypatch.setattr(jobs, "launch", lambda job_id: None)  # the worker has not picked it up yet
+    first = _job_id(client.post_form(f"/residents/import/{token.group(1)}/confirm", {"source": "NB"}))
+    waiting = client.get(f"/jobs/{first}").get_data(as_text=True)
+    assert "<progress" in waiting and 'aria-live="polite"' in waiting and f'href="/jobs/{first}">Refresh<' in waiting
+    again = _job_id(client.post_form(f"/residents/import/{token.group(1)}/confirm", {"source": "NB"}))
+    assert again == first
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Job)) == 2  # the check and one import

@@ -4,12 +4,14 @@ import io
 import zipfile
 from datetime import timedelta
 
+from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from organizer.audit.models import AuditEvent
 from organizer.auth.models import User
 from organizer.conversations.models import DoorKnock
 from organizer.extensions import db
+from organizer.jobs.models import Job
 from organizer.residents.models import Address, Household, Resident
 from organizer.turfs import services
 from organizer.turfs.services import TurfRule
@@ -45,9 +47,9 @@ def test_canvasser_sees_only_their_turf_and_is_refused_the_rest(app, client, mak
         f"/turfs/{other}/walk-sheet.pdf",
         f"/turfs/{other}/grid",
         f"/turfs/door/{other_household}",
-        f"/turfs/print?turf={mine}&turf={other}",
     ):
         assert client.get(url).status_code == 404, url
+    assert client.post_form("/turfs/print", {"turf": [mine, other]}).status_code == 404
     assert client.post_form(f"/turfs/door/{other_household}", {"result": "talked"}).status_code == 404
     assert client.post_form(f"/turfs/{other}/grid", {"knocked_on": "2026-01-01"}).status_code == 404
     assert client.get("/turfs/new").status_code == 403
@@ -77,14 +79,75 @@ def test_turf_page_print_is_audited_and_bundles(app, client, make_user):
     response = client.get(f"/turfs/{mine}/walk-sheet.pdf?paper=letter&lang=en")
     assert response.status_code == 200 and response.data.startswith(b"%PDF")
     assert response.headers["Cache-Control"] == "no-store"
-    response = client.get(f"/turfs/print?turf={mine}&turf={other}&bundle=zip")
-    names = zipfile.ZipFile(io.BytesIO(response.data)).namelist()
+    response = client.post_form("/turfs/print", {"turf": [mine, other], "bundle": "zip"})
+    download = client.get(f"{response.location}/result")
+    names = zipfile.ZipFile(io.BytesIO(download.data)).namelist()
     assert len(names) == 2 and all(name.endswith(".pdf") for name in names)
-    response = client.get(f"/turfs/print?turf={mine}&turf={other}&bundle=pdf")
-    assert response.data.startswith(b"%PDF")
+    response = client.post_form("/turfs/print", {"turf": [mine, other], "bundle": "pdf", "paper": "letter"})
+    assert client.get(f"{response.location}/result").data.startswith(b"%PDF")
     with app.app_context():
         printed = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "walk_sheet.print")).all()
         assert len(printed) == 5 and printed[0].target_id == mine and printed[0].details["doors"] == 4
+        assert {event.actor_id for event in printed} == {_id} and printed[-1].details["turfs"] == 2
+
+
+def test_batch_walk_sheets_are_a_job_with_a_ready_page(app, client, make_user):
+    canvasser_id, _email = make_user("canvasser", name="Léa Dubois")
+    organizer_id, organizer = make_user("organizer")
+    mine, other, _household, _talker = setup_turfs(app, canvasser_id)
+    with app.app_context():
+        address = db.session.scalar(select(Address).where(Address.turf_id == other).order_by(Address.id).limit(1))
+        add_resident(address, "Paul", "Secretissime", do_not_contact=True)
+        add_resident(address, "Irène", "Visible")
+        db.session.commit()
+    client.login(organizer)
+    page = client.get("/turfs/").get_data(as_text=True)
+    assert 'method="post" action="/turfs/print"' in page and 'name="csrf_token"' in page
+    # Printing is a POST: a GET neither prints nor queues anything.
+    assert client.get(f"/turfs/print?turf={mine}&turf={other}").status_code == 405
+    assert client.post("/turfs/print", data={"turf": [mine, other]}).status_code == 400  # no CSRF token
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Job)) == 0
+    response = client.post_form("/turfs/print", {"turf": [mine, other], "bundle": "pdf", "lang": "fr"})
+    assert response.status_code == 302 and response.location.startswith("/jobs/")
+    status = client.get(f"{response.location}.json").json
+    assert status["state"] == "done" and status["done"] == status["total"] == 3  # two turfs, then the rendering
+    assert status["summary"]["turfs"] == 2
+    ready = client.get(response.location).get_data(as_text=True)
+    assert "Your walk sheets are ready." in ready and f'href="{response.location}/result"' in ready
+    download = client.get(f"{response.location}/result")
+    assert download.headers["Content-Type"] == "application/pdf" and download.headers["Cache-Control"] == "no-store"
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(download.data)).pages)
+    assert "Paix" in text and "Landres" in text and "Visible" in text and "Secretissime" not in text
+    assert "Feuille de porte-à-porte · Paix" in text and "Feuille de porte-à-porte · Landres" in text  # lang=fr
+    # Someone else never sees the job nor its result.
+    _id, stranger = make_user("organizer")
+    other_client = app.test_client()
+    other_client.login(stranger)
+    for url in (response.location, f"{response.location}.json", f"{response.location}/result"):
+        assert other_client.get(url).status_code == 404, url
+
+
+def test_batch_walk_sheets_page_is_french(app, client, make_user):
+    from tests.support.french import english_in_french_page
+
+    canvasser_id, _email = make_user("canvasser")
+    _id, organizer = make_user("organizer")
+    mine, other, _household, _talker = setup_turfs(app, canvasser_id)
+    client.login(organizer)
+    client.post_form("/language", {"lang": "fr", "next": "/"})
+    response = client.post_form("/turfs/print", {"turf": [mine, other]})
+    page = client.get(response.location).get_data(as_text=True)
+    assert "Vos feuilles de porte-à-porte sont prêtes." in page
+    assert english_in_french_page(page, user_data=(organizer,)) == []
+
+
+def test_batch_print_nothing_ticked_goes_back(app, client, make_user):
+    _id, organizer = make_user("organizer")
+    client.login(organizer)
+    response = client.post_form("/turfs/print", {"bundle": "pdf"})
+    assert response.status_code == 302 and response.location == "/turfs/"
+    assert "Tick the turfs to print." in client.get("/turfs/").get_data(as_text=True)
 
 
 def test_cut_in_the_browser_previews_and_asks_before_taking(app, client, make_user):

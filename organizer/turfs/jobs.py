@@ -1,0 +1,57 @@
+"""Several walk sheets at once, printed in the background (a big batch takes longer than a web request)."""
+
+from contextlib import nullcontext
+
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from organizer.audit import services as audit
+from organizer.auth.models import User
+from organizer.db import write_intent
+from organizer.extensions import db
+from organizer.jobs import views as job_views
+from organizer.jobs.services import job_handler
+from organizer.turfs import services, walksheet
+from organizer.turfs.models import Turf
+
+KIND = "walk_sheets"
+
+
+class NotYours(LookupError):
+    """The person who asked may no longer print one of these turfs."""
+
+
+@job_handler(KIND)
+def print_walk_sheets(job, progress):
+    """One PDF of every chosen turf (each on new pages), or a zip of one PDF per turf, with progress per turf.
+
+    Visibility is checked again here, as the asker is now: an assignment may have ended meanwhile."""
+    params = job.params
+    user = db.session.get(User, job.created_by_id) if job.created_by_id else None
+    ids = sorted(set(params["turf_ids"]))
+    turfs = list(db.session.scalars(services.visible_turfs(user).where(Turf.id.in_(ids)))) if user else []
+    if user is None or not user.active or len(turfs) != len(ids):
+        raise NotYours(_("Some of these turfs may no longer be printed by you: nothing was printed."))
+    user_id, total = user.id, len(turfs) + 1
+    progress.report(0, total)
+    rural, paper, lang, as_zip = params.get("rural", False), params.get("paper"), params.get("lang"), params["zip"]
+    with force_locale(lang) if lang else nullcontext():
+        data, doors = walksheet.build_bundle(
+            turfs, as_zip, rural=rural, paper=paper, user=user, progress=progress.report
+        )
+    turf_ids = [turf.id for turf in turfs]
+    db.session.commit()  # end the read before writing the audit trail
+    with write_intent():
+        for turf_id in turf_ids:
+            audit.record("walk_sheet.print", ("turfs", turf_id), actor_id=user_id, doors=doors, turfs=len(turf_ids))
+        db.session.commit()
+    stamp = services.local_today().isoformat()
+    if as_zip:
+        return {"turfs": len(turf_ids), "doors": doors}, data, f"walk-sheets-{stamp}.zip", "application/zip"
+    return {"turfs": len(turf_ids), "doors": doors}, data, f"walk-sheets-{stamp}.pdf", "application/pdf"
+
+
+job_views.JOB_LABELS[KIND] = _l("Walk sheets")
+job_views.READY_MESSAGES[KIND] = _l("Your walk sheets are ready.")
+job_views.SUMMARY_LABELS.update({"turfs": _l("Turfs"), "doors": _l("Doors")})
