@@ -407,9 +407,7 @@ def test_web_import_without_source_goes_back_to_the_check(app, client, people):
 
 
 def test_web_import_runs_in_the_worker_process(app, client, people):
-    """The real launcher: a separate `flask jobs run` process finds the upload and writes (SQLite)."""
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
-        pytest.skip("one database is enough to prove the process; tests/jobs runs it on both")
+    """The real launcher: a separate `flask jobs run` process finds the upload and writes."""
     from tests.jobs.test_jobs import _wait_for
 
     app.config["JOBS_RUN_INLINE"] = False
