@@ -35,6 +35,9 @@ class Defaults:
     INVITATION_VALID_DAYS = 7
     # Residents with no contact for this many months are erased by `flask privacy purge`.
     RETENTION_MONTHS = 36
+    # Background jobs keep their results (PDFs, exports) and uploaded import files this long, then
+    # `flask jobs purge` (also run whenever a job starts) deletes them: they hold personal data.
+    JOBS_RETENTION_DAYS = 7
     # werkzeug method string; tests use a cheap one, deployments keep scrypt.
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 - a method name, not a password
     # Behind a reverse proxy: how many X-Forwarded-* hops to trust (0: none).

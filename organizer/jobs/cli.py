@@ -18,4 +18,14 @@ def run(job_id: int):
     click.echo(f"job {job.id} {job.state}")
 
 
+@jobs_cli.command("purge")
+def purge():
+    """Delete jobs, their results and job files older than JOBS_RETENTION_DAYS (run it daily)."""
+    from organizer.extensions import db
+
+    jobs, files = services.purge_expired()
+    db.session.commit()
+    click.echo(f"{jobs} jobs and {files} files deleted")
+
+
 COMMANDS = [jobs_cli]

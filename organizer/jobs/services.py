@@ -5,11 +5,12 @@ import subprocess
 import sys
 from collections.abc import Callable
 from contextlib import ExitStack, contextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from flask import current_app, has_request_context, request
 from flask_babel import force_locale, get_locale
-from sqlalchemy import update
+from sqlalchemy import delete, select, update
 
 from organizer.db import read_intent, utcnow, write_intent
 from organizer.extensions import db
@@ -32,6 +33,30 @@ def job_handler(kind: str) -> Callable:
     return register
 
 
+# Instance sub-folders where features keep files for their jobs (uploads, error reports): purged with the jobs.
+JOB_FOLDERS = ("imports",)
+
+
+def purge_expired(now: datetime | None = None) -> tuple[int, int]:
+    """Delete jobs (with their results) and job files older than JOBS_RETENTION_DAYS; return both counts."""
+    from organizer.audit import services as audit
+
+    cutoff = (now or utcnow()) - timedelta(days=current_app.config["JOBS_RETENTION_DAYS"])
+    ids = db.session.scalars(select(Job.id).where(Job.created_at < cutoff)).all()
+    if ids:
+        db.session.execute(delete(Job).where(Job.id.in_(ids)))
+    files = 0
+    for name in JOB_FOLDERS:
+        folder = Path(current_app.instance_path) / name
+        for path in folder.iterdir() if folder.is_dir() else ():
+            if path.is_file() and datetime.fromtimestamp(path.stat().st_mtime, UTC) < cutoff:
+                path.unlink(missing_ok=True)
+                files += 1
+    if ids or files:
+        audit.record("jobs.purge", None, jobs=len(ids), files=files)
+    return len(ids), files
+
+
 def create_job(kind: str, params: dict, user_id: int | None) -> Job:
     """Queue a job (add + flush; the caller commits, then calls launch()).
 
@@ -39,6 +64,7 @@ def create_job(kind: str, params: dict, user_id: int | None) -> Job:
     messages, points QR codes and audits as the request would have."""
     if kind not in JOB_HANDLERS:
         raise ValueError(f"unknown job kind {kind!r}")
+    purge_expired()  # old results go as new work comes, even where no one set up the daily purge
     params = dict(params)
     if has_request_context():
         params["_request"] = {"locale": str(get_locale() or ""), "root": request.host_url, "ip": request.remote_addr}

@@ -93,3 +93,41 @@ def test_failed_job_is_reported_and_changes_nothing(app, admin):
         assert finished.state == "failed" and "disk full" in finished.error
         assert db.session.scalar(select(Job.done).where(Job.id == job.id)) == 1
     del jobs.JOB_HANDLERS["test.fail"]
+
+
+def test_purge_deletes_old_jobs_and_job_files_and_keeps_recent_ones(app):
+    """Results and uploads hold personal data: they go after JOBS_RETENTION_DAYS, by command and by new work."""
+    import os
+    from datetime import UTC, datetime, timedelta
+    from pathlib import Path
+
+    from organizer.jobs import services
+
+    now = datetime.now(UTC)
+    folder = Path(app.instance_path) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    old_file, new_file = folder / "old.data", folder / "new.data"
+    old_file.write_text("Dupont;Jeanne")
+    new_file.write_text("Martin;Paul")
+    eight_days_ago = (now - timedelta(days=8)).timestamp()
+    os.utime(old_file, (eight_days_ago, eight_days_ago))
+    with app.app_context():
+        old = Job(kind="audit.export", state="done", result=b"x", created_at=now - timedelta(days=8))
+        recent = Job(kind="audit.export", state="done", result=b"y", created_at=now - timedelta(days=6))
+        db.session.add_all([old, recent])
+        db.session.commit()
+        old_id, recent_id = old.id, recent.id
+    result = app.test_cli_runner().invoke(args=["jobs", "purge"])
+    assert result.exit_code == 0 and "1 jobs and 1 files deleted" in result.output
+    with app.app_context():
+        assert db.session.get(Job, old_id) is None and db.session.get(Job, recent_id) is not None
+        purge = db.session.scalars(select(audit.AuditEvent).where(audit.AuditEvent.action == "jobs.purge")).one()
+        assert purge.details == {"jobs": 1, "files": 1}
+    assert not old_file.exists() and new_file.exists()
+    # Starting new work purges too: the recent job ages past the limit.
+    with app.app_context():
+        db.session.get(Job, recent_id).created_at = now - timedelta(days=30)
+        db.session.commit()
+        services.create_job("audit.export", {}, None)
+        db.session.commit()
+        assert db.session.get(Job, recent_id) is None
