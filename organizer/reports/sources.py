@@ -199,7 +199,16 @@ def door_knock_mentions(window: Window) -> Select:
 
 
 def door_knock_conversations(window: Window) -> Select:
-    """Every knock, whatever its result."""
+    """Every knock, whatever its result (only counting everywhere: no place, no join)."""
+    if not window.detail and not restricts_places(window):
+        return select(
+            literal("door_knock").label("kind"),
+            DoorKnock.id.label("conversation_id"),
+            DoorKnock.knocked_at.label("at"),
+            bucket_of(DoorKnock.knocked_at, window).label("bucket"),
+            null().label("turf_id"),
+            null().label("area"),
+        ).where(in_window(DoorKnock.knocked_at, window))
     statement = (
         select(
             literal("door_knock").label("kind"),
