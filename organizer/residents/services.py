@@ -413,6 +413,18 @@ def filtered_residents(user, filters: Filters) -> Select:
     return query
 
 
+def full_address(address: Address | None) -> str:
+    """ "12 bis rue Joffre, Bâtiment A, 2 — 54400 Longwy", as lists and resident pages show it."""
+    if address is None:
+        return ""
+    text = f"{address.number}{' ' + address.suffix if address.suffix else ''} " if address.number else ""
+    text += address.street
+    text += "".join(f", {part}" for part in (address.building, address.staircase, address.floor, address.door) if part)
+    if address.postcode or address.city:
+        text += f" — {address.postcode or ''} {address.city or ''}"
+    return text
+
+
 def encode_cursor(resident: Resident) -> str:
     """The "next page" token: the last row's sort key and id."""
     return f"{resident.id}:{resident.sort_key}"
