@@ -129,7 +129,7 @@ def choose_language(page, lang: str) -> None:
     assert page.locator("html").get_attribute("lang") == lang
 
 
-def sign_in_with_keyboard(page, base: str, email: str, password: str, check: bool = True) -> None:
+def sign_in_with_keyboard(page, base: str, email: str, password: str, check: bool = True, lands_on=None) -> None:
     """The login form, keyboard only: type the e-mail, Tab to the password, Enter."""
     if not page.url.startswith(f"{base}/login"):
         page.goto(f"{base}/login")
@@ -140,7 +140,7 @@ def sign_in_with_keyboard(page, base: str, email: str, password: str, check: boo
     tab(page, "password")
     page.keyboard.type(password)
     press_and_wait(page, "Enter")
-    page.wait_for_url(f"{base}/")
+    page.wait_for_url(lands_on or f"{base}/")
 
 
 def sign_out(page) -> None:
@@ -310,3 +310,24 @@ def assign_turf(page, person: str, check: bool = True) -> None:
     assert page.evaluate("document.activeElement.textContent.trim()") == t(page, "Assign", "Confier")
     press_and_wait(page, "Enter")
     assert page.locator("#assignments li", has_text=person).is_visible()
+
+
+def qr_codes_in_pdf(data: bytes, candidates: list[str]) -> list[str]:
+    """The candidate URLs whose QR code is printed in the PDF (each image compared module by module).
+
+    Without a QR reader at hand, the printed codes are matched against the codes of the URLs a person can
+    see in the app: a QR code of a given content, error level and mask has exactly one pattern."""
+    import segno
+
+    printed = []
+    for page in PdfReader(io.BytesIO(data)).pages:
+        for image in page.images:
+            picture = image.image.convert("L")
+            printed.append((picture.size, bytes(0 if v < 128 else 1 for v in picture.tobytes())))
+    found = []
+    for url in candidates:
+        rows = list(segno.make_qr(url, error="m", mask=4).matrix_iter(scale=1, border=2))
+        pattern = ((len(rows[0]), len(rows)), bytes(0 if dark else 1 for row in rows for dark in row))
+        if pattern in printed:
+            found.append(url)
+    return found

@@ -8,18 +8,25 @@ Every page visited passes visit_check (axe-core, help text, no English on French
 import pytest
 
 from tests.browser.journey import (
+    PASSWORDS,
     accept_invitation,
     assign_turf,
     ban_count,
     choose_language,
     cut_turf,
     download,
+    focused_id,
     import_addresses,
     import_residents,
     invite,
     pdf_text,
+    press_and_wait,
+    qr_codes_in_pdf,
     sign_in_with_keyboard,
     sign_out,
+    t,
+    tab,
+    tab_until,
     visit_check,
 )
 from tests.conftest import PASSWORD
@@ -93,3 +100,89 @@ def test_journey_1_from_installed_to_walk_sheet_in_french(page, live_app, live_u
     page.goto(f"{base}/")
     assert page.locator(".panel-getting_started").count() == 0
     visit_check(page, "1-home-done")
+
+
+def set_up_a_turf(page, base, tmp_path) -> tuple[str, str]:
+    """Journey 1 again, quickly (no checks): the administrator invites, the organizer imports, cuts and
+    assigns. Returns the canvasser's invitation link and the turf's address; the organizer stays signed in."""
+    page.goto(f"{base}/login")
+    sign_in_with_keyboard(page, base, ADMIN[1], PASSWORD, check=False)
+    page.goto(f"{base}/admin/users/")
+    organizer_link = invite(page, *ORGANIZER, "organizer", "Organizer", check=False)
+    canvasser_link = invite(page, *CANVASSER, "canvasser", "Canvasser", check=False)
+    sign_out(page)
+    accept_invitation(page, organizer_link, check=False)
+    import_addresses(page, base, tmp_path, check=False)
+    import_residents(page, base, tmp_path, check=False)
+    cut_turf(page, base, "La Paix", "rue de la paix", check=False)
+    turf_url = page.url
+    assign_turf(page, CANVASSER[0], check=False)
+    return canvasser_link, turf_url
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+@pytest.mark.parametrize("page", ["phone"], indirect=True)
+def test_journey_2_canvasser_on_a_phone_then_the_paper_sheet(page, open_page, live_app, live_user, tmp_path, lang):
+    _app, base = live_app
+    live_user("admin", ADMIN[1], ADMIN[0])
+    office = open_page("desktop")
+    canvasser_link, turf_url = set_up_a_turf(office, base, tmp_path)
+    _name, sheet = download(office, office.get_by_role("button", name="Print walk sheet"))
+
+    # The canvasser gets their link on the phone, sets a password, then signs out until the round.
+    page.goto(canvasser_link)
+    choose_language(page, lang)
+    accept_invitation(page, canvasser_link)
+    assert page.locator("h1").inner_text() == t(page, "Hello, Léa Dubois", "Bonjour, Léa Dubois")
+    visit_check(page, "2-canvasser-home")
+    page.goto(turf_url)
+    visit_check(page, "2-canvasser-turf", user_data=("La Paix", "Rue de la paix"))
+    door_links = page.locator("table a[href*='/turfs/door/']")
+    doors = {
+        text: base + href
+        for text, href in zip(
+            door_links.all_inner_texts(),
+            door_links.evaluate_all("links => links.map(a => a.getAttribute('href'))"),
+            strict=True,
+        )
+    }
+    assert doors.keys() == {"1 Rue de la paix", "2 Rue de la paix", "3 Rue de la paix"}
+    # The sheet's QR codes open the doors' pages; none for the door that must not be knocked.
+    assert qr_codes_in_pdf(sheet, list(doors.values())) == [doors["1 Rue de la paix"], doors["2 Rue de la paix"]]
+    sign_out(page)
+
+    # At the door: the QR code opens the sign-in page, then the door itself.
+    page.goto(doors["1 Rue de la paix"])
+    assert "/login?next=" in page.url
+    sign_in_with_keyboard(page, base, CANVASSER[1], PASSWORDS["default"], lands_on=doors["1 Rue de la paix"])
+    visit_check(page, "2-door", user_data=("Rue de la paix",))
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    # Keyboard only: who answered (arrow keys in the group), a note, follow-up, then the result button.
+    page.locator("input[name=resident_id]").first.focus()
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate("document.activeElement.parentElement.textContent.trim()") == "Omar Benali"
+    tab_until(page, "e => e.id === 'note'")
+    page.keyboard.type("Loyer en hausse, veut venir à la réunion")
+    tab(page, "follow_up")
+    page.keyboard.press("Space")
+    tab_until(page, "e => e.dataset.testid === 'result-talked'")
+    press_and_wait(page, "Enter")
+    assert page.get_by_text(t(page, "Saved: Talked.", "Enregistré : Discuté.")).is_visible()
+    visit_check(page, "2-door-saved", user_data=("Rue de la paix",))
+
+    # Back at the office: the organizer types the rest of the paper sheet into the grid.
+    office.goto(turf_url)
+    choose_language(office, lang)
+    with office.expect_navigation():
+        office.locator("a[href$='/grid']").click()
+    visit_check(office, "2-grid", user_data=("Rue de la paix", "La Paix"))
+    codes = office.get_by_test_id("row-2").locator("input.code-input")
+    codes.first.focus()
+    office.keyboard.type("2")  # code 2 on the legend line
+    office.keyboard.press("Enter")  # Enter goes to the next field, it does not send half a sheet
+    assert focused_id(office) == codes.nth(1).get_attribute("name")
+    with office.expect_navigation():
+        office.locator("form.entry-grid button[type=submit]").click()
+    office.goto(turf_url)
+    assert office.get_by_test_id("stat-knocked").inner_text() == "2"
+    visit_check(office, "2-turf-after", user_data=("Rue de la paix", "La Paix"))
