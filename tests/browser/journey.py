@@ -49,7 +49,8 @@ def visit_check(page, name: str, user_data: tuple[str, ...] = (), help_text: boo
     page.wait_for_load_state()
     assert_accessible(page)
     if help_text:
-        intro = page.locator("main p.hint, main p.lead, main .help")
+        # An introduction to the screen (a field's own hint does not count).
+        intro = page.locator("main p.hint:not(.field p), main p.lead, main .help")
         assert intro.count() > 0, f"no help text for organizers on {page.url}"
     if is_french(page):
         english = english_in_french_page(page.content(), user_data=USER_DATA + tuple(user_data))
@@ -97,9 +98,9 @@ def tab_until(page, predicate_js: str, limit: int = 40) -> None:
     raise AssertionError(f"Tab never reached {predicate_js}")
 
 
-def choose_with_keyboard(page, label: str, prefix: bool = False) -> None:
+def choose_with_keyboard(page, label: str, prefix: bool = False, by_value: bool = False) -> None:
     """On a focused native select: the arrow keys, until the option `label` (or one starting so) is chosen."""
-    script = "document.activeElement.selectedOptions[0].textContent.trim()"
+    script = "document.activeElement.selectedOptions[0]." + ("value" if by_value else "textContent.trim()")
     assert page.evaluate("document.activeElement.tagName") == "SELECT"
     page.keyboard.press("Home")
     for _ in range(30):

@@ -5,6 +5,8 @@ through the pages: invitations, imports, turfs, walk sheets, conversations, meet
 Every page visited passes visit_check (axe-core, help text, no English on French pages, screenshot).
 """
 
+import re
+
 import pytest
 
 from tests.browser.journey import (
@@ -13,12 +15,14 @@ from tests.browser.journey import (
     assign_turf,
     ban_count,
     choose_language,
+    choose_with_keyboard,
     cut_turf,
     download,
     focused_id,
     import_addresses,
     import_residents,
     invite,
+    is_french,
     pdf_text,
     press_and_wait,
     qr_codes_in_pdf,
@@ -186,3 +190,161 @@ def test_journey_2_canvasser_on_a_phone_then_the_paper_sheet(page, open_page, li
     office.goto(turf_url)
     assert office.get_by_test_id("stat-knocked").inner_text() == "2"
     visit_check(office, "2-turf-after", user_data=("Rue de la paix", "La Paix"))
+
+
+def pick_resident_with_keyboard(page, field_id: str, typed: str, name: str) -> None:
+    """The as-you-type resident search of the conversation forms, keyboard only."""
+    page.locator(f"input[data-resident-search='{field_id}']").focus()
+    page.keyboard.type(typed)
+    page.wait_for_selector(f"#{field_id} option:has-text('{name}')", state="attached")
+    tab_until(page, f"e => e.id === '{field_id}'", limit=3)
+    choose_with_keyboard(page, name, prefix=True)
+
+
+@pytest.mark.parametrize("page", ["desktop"], indirect=True)
+def test_journey_3_conversations_campaign_meeting_in_french(page, live_app, live_user, tmp_path):
+    _app, base = live_app
+    live_user("admin", ADMIN[1], ADMIN[0])
+    page.goto(f"{base}/login")
+    sign_in_with_keyboard(page, base, ADMIN[1], PASSWORD, check=False)
+    page.goto(f"{base}/admin/users/")
+    organizer_link = invite(page, *ORGANIZER, "organizer", "Organizer", check=False)
+    leader_link = invite(page, *LEADER, "leader", "Leader", check=False)
+    sign_out(page)
+
+    # The organizer chooses French in their account settings (kept on every device).
+    accept_invitation(page, organizer_link, check=False)
+    page.goto(f"{base}/account")
+    page.locator("#prefs-locale").select_option("fr")
+    with page.expect_navigation():
+        page.locator("#prefs-submit").click()
+    assert is_french(page)
+    visit_check(page, "3-account")
+    import_residents(page, base, tmp_path, check=False)
+
+    # A one-on-one, keyboard only.
+    page.goto(f"{base}/conversations/")
+    visit_check(page, "3-conversations")
+    page.goto(f"{base}/conversations/one-on-ones/new")
+    visit_check(page, "3-one-on-one-form")
+    pick_resident_with_keyboard(page, "resident_id", "helene", "Hélène Dupont")
+    tab_until(page, "e => e.id === 'story'")
+    page.keyboard.type("Arrivée il y a quinze ans, trois enfants à l’école du quartier.")
+    tab_until(page, "e => e.id === 'new_issues'")
+    page.keyboard.type("Loyers trop chers, Chauffage en panne")
+    tab_until(page, "e => e.id === 'ask'")
+    page.keyboard.type("Accueillir une réunion d’appartement ?")
+    tab_until(page, "e => e.name === 'answer'")
+    page.keyboard.press("Space")  # the first answer: yes
+    tab_until(page, "e => e.id === 'submit'")
+    press_and_wait(page, "Enter")
+    assert page.locator("h1").inner_text() == "Entretien individuel avec Hélène Dupont"
+    visit_check(page, "3-one-on-one", user_data=("Loyers trop chers", "Chauffage en panne"))
+
+    # A house meeting at Hélène's, with Omar and a newcomer.
+    page.goto(f"{base}/conversations/house-meetings/new")
+    visit_check(page, "3-house-meeting-form")
+    page.locator("input[data-resident-search='host_id']").fill("dupont")
+    page.wait_for_selector("#host_id option:has-text('Hélène Dupont')", state="attached")
+    page.locator("#host_id").select_option(label=page.locator("#host_id option", has_text="Hélène Dupont").inner_text())
+    page.locator("#place").fill("2 rue de la Paix")
+    page.locator("input[data-resident-search='attendees-0-resident_id']").fill("omar")
+    page.wait_for_selector("#attendees-0-resident_id option:has-text('Omar Benali')", state="attached")
+    option = page.locator("#attendees-0-resident_id option", has_text="Omar Benali").inner_text()
+    page.locator("#attendees-0-resident_id").select_option(label=option)
+    page.locator("label.checkbox", has_text="Loyers trop chers").locator("input").check()
+    page.locator("#notes").fill("Tout le monde parle des loyers.")
+    with page.expect_navigation():
+        page.locator("#submit").click()
+    assert "Hélène Dupont" in page.locator("h1").inner_text()
+    visit_check(page, "3-house-meeting", user_data=("Loyers trop chers", "2 rue de la Paix"))
+    sign_out(page)
+
+    # The leader: a target, a campaign aimed at them, an action.
+    accept_invitation(page, leader_link, check=False)
+    page.goto(f"{base}/campaigns/actors/new")
+    visit_check(page, "3-actor-form")
+    page.locator("#name").fill("Thierry Vasseur")
+    page.locator("#role_title").fill("Directeur de l’agence")
+    page.locator("#influence").select_option("5")
+    page.locator("#stance").select_option("-2")
+    with page.expect_navigation():
+        page.locator("#submit").click()
+
+    page.goto(f"{base}/campaigns/")
+    visit_check(page, "3-campaigns")
+    page.goto(f"{base}/campaigns/new")
+    visit_check(page, "3-campaign-form")
+    page.locator("#name").focus()
+    page.keyboard.type("Des loyers justes")
+    tab(page, "status")
+    choose_with_keyboard(page, "active", by_value=True)
+    tab_until(page, "e => e.id === 'win_definition'")
+    page.keyboard.type("Un gel des loyers signé")
+    tab_until(page, "e => e.id === 'primary_target'", limit=60)
+    choose_with_keyboard(page, "Thierry Vasseur", prefix=True)
+    tab_until(page, "e => e.type === 'submit' && e.closest('form.strategy-form')", limit=40)
+    press_and_wait(page, "Enter")
+    page.wait_for_url(re.compile(r".*/campaigns/\d+$"))
+    assert page.locator(".chart-targets").get_by_text("Thierry Vasseur").is_visible()
+    visit_check(page, "3-campaign", user_data=("Des loyers justes", "Un gel des loyers signé", "Thierry Vasseur"))
+
+    with page.expect_navigation():
+        page.locator("a[href$='/actions/new']").first.click()
+    visit_check(page, "3-action-form")
+    page.locator("#title").fill("Délégation chez le bailleur")
+    page.locator("#starts_at").fill("2030-05-14T10:00")
+    page.locator("#turnout_goal").fill("10")
+    page.locator("#demands-0-text").fill("Un gel des loyers pour 2031")
+    with page.expect_navigation():
+        page.locator("form button[type=submit], form input[type=submit]").last.click()
+    page.wait_for_url(re.compile(r".*/campaigns/actions/\d+$"))
+    action_url = page.url
+    visit_check(page, "3-action", user_data=("Délégation chez le bailleur", "Un gel des loyers pour 2031"))
+
+    # The preparation meeting, its agenda from a template, printed.
+    with page.expect_navigation():
+        page.locator("a[href*='/meetings/new']").click()
+    visit_check(page, "3-meeting-form")
+    page.locator("#template_id").select_option(index=1)
+    page.locator("#title").fill("Préparer la délégation")
+    page.locator("#day").fill("2030-05-10")
+    page.locator("#start_time").fill("18:30")
+    with page.expect_navigation():
+        page.locator("#submit").click()
+    page.wait_for_url(re.compile(r".*/meetings/\d+$"))
+    meeting_url = page.url
+    items = [text.strip() for text in page.locator("ol.agenda .agenda-title").all_inner_texts()]
+    assert len(items) >= 3
+    visit_check(page, "3-meeting", user_data=("Préparer la délégation", *items))
+    agenda = page.request.get(base + page.locator("a[href$='/agenda.pdf']").get_attribute("href"))
+    assert agenda.ok and agenda.headers["content-type"] == "application/pdf"
+    text = pdf_text(agenda.body())
+    assert "Préparer la délégation" in text and items[0] in text and items[-1] in text
+
+    # Attendance: the organizer is invited and came.
+    page.locator("#invite-user").select_option(label=ORGANIZER[0])
+    with page.expect_navigation():
+        page.locator("#attendees form.form-row button[type=submit]").first.click()
+    page.locator("#attendees input[type=checkbox][name^=attended]").first.check()
+    with page.expect_navigation():
+        page.locator("#attendees form button.primary").click()
+    assert page.locator("#attendees input[type=checkbox][name^=attended]").first.is_checked()
+    visit_check(page, "3-meeting-attendance", user_data=("Préparer la délégation", *items))
+
+    # The action: a walk-in checked in, then the evaluation.
+    page.goto(action_url)
+    page.locator("#walk-in input[name$=name]").fill("Sophie Roux")
+    page.locator("#walk-in input[type=checkbox]").check()
+    with page.expect_navigation():
+        page.locator("#walk-in button[type=submit], #walk-in input[type=submit]").click()
+    assert page.locator("tr.present th[scope=row]", has_text="Sophie Roux").is_visible()
+    page.locator("#commitments_won").fill("Visite technique promise")
+    with page.expect_navigation():
+        page.locator("#evaluation form [type=submit]").click()
+    assert page.get_by_text("Évaluation enregistrée.").is_visible()
+    assert page.locator("#commitments_won").input_value() == "Visite technique promise"
+    visit_check(page, "3-action-evaluated", user_data=("Délégation chez le bailleur", "Un gel des loyers pour 2031"))
+    page.goto(meeting_url)
+    assert page.locator("#attendees").get_by_role("cell", name=ORGANIZER[0], exact=True).is_visible()
+    assert page.locator("#attendees input[type=checkbox][name^=attended]").first.is_checked()
