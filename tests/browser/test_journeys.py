@@ -348,3 +348,69 @@ def test_journey_3_conversations_campaign_meeting_in_french(page, live_app, live
     page.goto(meeting_url)
     assert page.locator("#attendees").get_by_role("cell", name=ORGANIZER[0], exact=True).is_visible()
     assert page.locator("#attendees input[type=checkbox][name^=attended]").first.is_checked()
+
+
+def log_door_knock(page, base: str, search: str, name: str, tick: tuple[str, ...] = (), new_issues: str = "") -> None:
+    """The door-knock form, keyboard for the resident and the result, as after an afternoon of knocking."""
+    page.goto(f"{base}/conversations/door-knocks/new")
+    pick_resident_with_keyboard(page, "resident_id", search, name)
+    tab_until(page, "e => e.name === 'result'")
+    page.keyboard.press("Space")  # the first result: talked
+    for issue in tick:
+        page.locator("label.checkbox", has_text=issue).locator("input").check()
+    if new_issues:
+        page.locator("#new_issues").fill(new_issues)
+    page.locator("#note").fill(f"Notes de la porte de {name}")
+    with page.expect_navigation():
+        page.locator("#submit").click()
+    assert page.locator(".error, .form-errors").all_inner_texts() == []
+    page.wait_for_url(f"{base}/conversations/?kind=door")
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+@pytest.mark.parametrize("page", ["desktop"], indirect=True)
+def test_journey_4_what_we_heard_and_the_conversations_behind(page, live_app, live_user, tmp_path, lang):
+    _app, base = live_app
+    live_user("admin", ADMIN[1], ADMIN[0])
+    page.goto(f"{base}/login")
+    choose_language(page, lang)
+    sign_in_with_keyboard(page, base, ADMIN[1], PASSWORD, check=False)
+    page.goto(f"{base}/admin/users/")
+    organizer_link = invite(page, *ORGANIZER, "organizer", t(page, "Organizer", "Organisateur·rice"), check=False)
+    sign_out(page)
+    accept_invitation(page, organizer_link, check=False)
+    import_residents(page, base, tmp_path, check=False)
+
+    # Three conversations: rents raised by two residents, heating by one.
+    log_door_knock(page, base, "omar", "Omar Benali", new_issues="Loyers trop chers, Chauffage en panne")
+    visit_check(page, "4-door-knock-saved", user_data=("Loyers trop chers", "Chauffage en panne"))
+    log_door_knock(page, base, "helene", "Hélène Dupont", tick=("Loyers trop chers",))
+    log_door_knock(page, base, "sophie", "Sophie Roux", tick=("Chauffage en panne",))
+    page.goto(f"{base}/conversations/door-knocks/new")
+    visit_check(page, "4-door-knock-form", user_data=("Loyers trop chers", "Chauffage en panne"))
+
+    # From the home page to the report: issues ranked by the residents who raised them.
+    page.goto(f"{base}/")
+    with page.expect_navigation():
+        page.locator("a.button[href='/reports/listening']").click()
+    table = page.get_by_test_id("listening-table")
+    rows = table.locator("tbody tr")
+    assert (
+        rows.nth(0).locator("th").inner_text() == "Chauffage en panne"
+        or rows.nth(0).locator("th").inner_text() == "Loyers trop chers"
+    )
+    issues = {
+        rows.nth(i).locator("th").inner_text(): rows.nth(i).locator("td a").first.inner_text()
+        for i in range(rows.count())
+    }
+    assert issues == {"Loyers trop chers": "2", "Chauffage en panne": "2"}
+    visit_check(page, "4-listening", user_data=("Loyers trop chers", "Chauffage en panne"))
+
+    # Drill down: who raised the rents, with their conversations.
+    with page.expect_navigation():
+        rows.filter(has=page.locator("th", has_text="Loyers trop chers")).locator("td a").first.click()
+    listed = page.get_by_test_id("drill-down").locator("li.conversation")
+    assert listed.count() == 2
+    assert page.get_by_test_id("drill-down").get_by_text("Hélène Dupont").first.is_visible()
+    assert page.get_by_test_id("drill-down").get_by_text("Sophie Roux").count() == 0
+    visit_check(page, "4-drill-down", user_data=("Loyers trop chers", "Chauffage en panne", "Notes de la porte de"))
