@@ -80,7 +80,7 @@ def test_journey_1_from_installed_to_walk_sheet_in_french(page, live_app, live_u
     with page.expect_navigation():
         panel.locator("li.next a").click()
     import_addresses(page, base, tmp_path)
-    assert page.get_by_text(str(ban_count())).first.is_visible()
+    assert page.get_by_test_id("created-addresses").inner_text() == str(ban_count())
     import_residents(page, base, tmp_path)
 
     # Step 2: a turf, cut by street with the keyboard.
