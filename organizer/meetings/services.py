@@ -107,13 +107,15 @@ def create_meeting(
     template: MeetingTemplate | None = None,
     created_by=None,
 ) -> Meeting:
-    """A new meeting; from a template, its agenda is a copy of the template's items."""
+    """A new meeting; from a template, its agenda is a copy of the template's items (a built-in template's
+    in the language of the person creating the meeting)."""
+    tr = builtin_translator(template)
     meeting = Meeting(
         title=title.strip(),
         series_key=fold(title),
         starts_at=starts_at,
         duration_minutes=duration_minutes,
-        purpose=purpose or (template.purpose if template else None),
+        purpose=purpose or (tr(template.purpose) if template else None),
         place=place,
         campaign_id=campaign_id,
         action_id=action_id,
@@ -127,11 +129,11 @@ def create_meeting(
                 AgendaItem(
                     meeting_id=meeting.id,
                     position=position,
-                    title=source.title,
-                    lead_text=source.lead_text,
+                    title=tr(source.title),
+                    lead_text=tr(source.lead_text),
                     minutes=source.minutes,
                     kind=source.kind,
-                    notes=source.notes,
+                    notes=tr(source.notes),
                     commitments_review=source.commitments_review,
                 )
             )
@@ -337,6 +339,21 @@ def template_items(template: MeetingTemplate) -> list[MeetingTemplateItem]:
             .order_by(MeetingTemplateItem.position)
         )
     )
+
+
+def builtin_translator(template: MeetingTemplate):
+    """Built-in templates are stored in the default language: show and copy them in the reader's.
+
+    Returns text -> text: a built-in template's stored name, purpose, titles, leads and notes in the current
+    language; anything else (the organization's own templates) unchanged."""
+    if template is None or template.builtin_key not in BUILTIN_TEMPLATES:
+        return lambda text: text
+    name, purpose, _duration, items = BUILTIN_TEMPLATES[template.builtin_key]
+    strings = [name, purpose] + [text for item in items for text in (item[0], item[3], item[4]) if text]
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        stored = [str(text) for text in strings]
+    mapping = {as_stored: str(text) for as_stored, text in zip(stored, strings, strict=True)}
+    return lambda text: mapping.get(text, text) if text else text
 
 
 def list_templates() -> list[MeetingTemplate]:

@@ -96,7 +96,7 @@ def _meeting_form(meeting: Meeting | None = None, formdata=None) -> MeetingForm:
     form = MeetingForm(formdata=formdata) if formdata is not None else MeetingForm()
     form.set_user_choices(_active_users())
     form.template_id.choices = [(None, _("Blank agenda"))] + [
-        (template.id, template.name) for template in services.list_templates()
+        (template.id, services.builtin_translator(template)(template.name)) for template in services.list_templates()
     ]
     if meeting is not None and not form.is_submitted():
         local = services.to_local(meeting.starts_at)
@@ -576,6 +576,7 @@ def templates():
     return render_template(
         "meetings/templates.html",
         templates=services.list_templates(),
+        translator=services.builtin_translator,
         post_form=PostForm(),
         kind_labels=KIND_LABELS,
     )

@@ -76,20 +76,18 @@ def live_user(live_app):
     return factory
 
 
-@pytest.fixture(params=list(VIEWPORTS))
-def page(request, browser, live_app):
-    """A fresh browser context (no cookies) at desktop or phone size, English unless a test switches."""
-    viewport = VIEWPORTS[request.param]
+def _new_page(browser, viewport_name: str, locale: str):
+    """A fresh context (no cookies) with axe-core injected; returns (context, page, errors seen)."""
     context = browser.new_context(
-        viewport=viewport,
-        locale="en-GB",
-        is_mobile=request.param == "phone",
-        has_touch=request.param == "phone",
+        viewport=VIEWPORTS[viewport_name],
+        locale=locale,
+        is_mobile=viewport_name == "phone",
+        has_touch=viewport_name == "phone",
     )
     # Injected through DevTools on every document: not subject to the app's CSP, never served by the app.
     context.add_init_script(path=str(AXE_SCRIPT))
     page = context.new_page()
-    page.viewport_name = request.param
+    page.viewport_name = viewport_name
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     # ERR_ABORTED is a request cancelled by the next navigation (e.g. the favicon), not a failure.
@@ -100,9 +98,32 @@ def page(request, browser, live_app):
         ),
     )
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    return context, page, errors
+
+
+@pytest.fixture(params=list(VIEWPORTS))
+def page(request, browser, live_app):
+    """A fresh browser context (no cookies) at desktop or phone size, English unless a test switches."""
+    context, page, errors = _new_page(browser, request.param, "en-GB")
     yield page
     context.close()
     assert errors == [], f"browser errors: {errors}"
+
+
+@pytest.fixture
+def open_page(browser, live_app):
+    """More browsers for one test (a second person on another device): open_page("desktop", "fr-FR")."""
+    opened = []
+
+    def factory(viewport_name: str = "desktop", locale: str = "en-GB"):
+        context, page, errors = _new_page(browser, viewport_name, locale)
+        opened.append((context, errors))
+        return page
+
+    yield factory
+    for context, errors in opened:
+        context.close()
+        assert errors == [], f"browser errors: {errors}"
 
 
 def screenshot(page, name: str) -> None:

@@ -107,3 +107,38 @@ def test_save_as_template_and_reuse(app, client, make_user, make_meeting):
             )
             == 0
         )
+
+
+def test_builtin_templates_shown_and_copied_in_the_readers_language(app, client, make_user):
+    """Stored in the default language (English here), a built-in template reads in French for a French user,
+    and a meeting made from it by that user gets a French agenda; the stored template is not changed."""
+    _uid, email = make_user("organizer")
+    client.login(email)
+    client.post_form("/language", {"lang": "fr", "next": "/"})
+    html = client.get("/meetings/new").get_data(as_text=True)
+    assert ">Réunion d&#39;appartement<" in html and ">House meeting<" not in html
+    templates = client.get("/meetings/templates").get_data(as_text=True)
+    assert "Accueil par l’hôte" in templates and ">House meeting" not in templates
+    with app.app_context():
+        template = db.session.scalar(select(MeetingTemplate).where(MeetingTemplate.builtin_key == "house_meeting"))
+        template_id, stored = template.id, [i.title for i in services.template_items(template)]
+    response = client.post_form(
+        "/meetings/new",
+        {
+            "template_id": str(template_id),
+            "title": "Chez Mme Diallo",
+            "day": "2030-03-12",
+            "start_time": "18:30",
+            "duration_minutes": "90",
+        },
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        titles = db.session.scalars(select(AgendaItem.title).order_by(AgendaItem.position)).all()
+        template = db.session.get(MeetingTemplate, template_id)
+        assert (
+            [i.title for i in services.template_items(template)]
+            == stored
+            == ["Sign-in", "Host welcome", "Why each of us came", "The vision", "Discussion", "The ask", "Thanks"]
+        )
+    assert titles[:2] == ["Émargement", "Accueil par l’hôte"] and titles[-2:] == ["La demande", "Remerciements"]

@@ -1,6 +1,7 @@
 """Find English left in a French page: catalogue strings shown untranslated, or English sentences never wrapped."""
 
 import re
+from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -69,14 +70,15 @@ ALLOWED = {
 }
 
 
-def _english_msgids() -> set[str]:
+@lru_cache(maxsize=1)
+def _english_msgids() -> frozenset[str]:
     with PO.open("rb") as handle:
         catalogue = read_po(handle, locale="fr")
     ids = set()
     for message in catalogue:
         if message.id and isinstance(message.id, str) and message.string and message.string != message.id:
             ids.add(message.id)
-    return ids
+    return frozenset(ids)
 
 
 class _TextCollector(HTMLParser):
