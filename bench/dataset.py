@@ -14,6 +14,8 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, insert, select
 
+from organizer.residents.demo import FIRST_NAMES, LAST_NAMES  # the demo's French names
+
 ADDRESSES = 60_000
 RESIDENTS = 100_000
 TURFS = 200
@@ -59,107 +61,6 @@ ISSUES = (
     "Personnes âgées isolées",
     "Violences policières",
     "Démocratie locale",
-)
-FIRST = (
-    "Hélène",
-    "Camille",
-    "Nadia",
-    "Léa",
-    "Chloé",
-    "Inès",
-    "Julien",
-    "Karim",
-    "François",
-    "Loïc",
-    "Mehdi",
-    "Zoé",
-    "Amina",
-    "Yasmine",
-    "Thomas",
-    "Lucas",
-    "Manon",
-    "Sarah",
-    "Mohamed",
-    "Fatou",
-    "Moussa",
-    "Aïcha",
-    "Jean",
-    "Marie",
-    "Pierre",
-    "Sophie",
-    "Nathalie",
-    "Isabelle",
-    "Christophe",
-    "Stéphane",
-    "Émilie",
-    "Clément",
-    "Théo",
-    "Jules",
-    "Louise",
-    "Jade",
-    "Rayan",
-    "Adam",
-    "Lina",
-    "Nour",
-    "Ibrahima",
-    "Mamadou",
-    "Awa",
-    "Kevin",
-    "Laetitia",
-    "Grégory",
-    "Sandrine",
-    "Mathis",
-)
-LAST = (
-    "Martin",
-    "Bernard",
-    "Dubois",
-    "Thomas",
-    "Robert",
-    "Richard",
-    "Petit",
-    "Durand",
-    "Leroy",
-    "Moreau",
-    "Simon",
-    "Laurent",
-    "Lefèvre",
-    "Michel",
-    "Garcia",
-    "David",
-    "Bertrand",
-    "Roux",
-    "Vincent",
-    "Fournier",
-    "Morel",
-    "Girard",
-    "André",
-    "Mercier",
-    "Dupont",
-    "Lambert",
-    "Bonnet",
-    "François",
-    "Martinez",
-    "Benali",
-    "Diallo",
-    "Nguyen",
-    "Da Silva",
-    "Traoré",
-    "Haddad",
-    "Cissé",
-    "Kaya",
-    "Yilmaz",
-    "Ferreira",
-    "Rodrigues",
-    "Mansouri",
-    "Boucher",
-    "Gauthier",
-    "Perrin",
-    "Chevalier",
-    "Masson",
-    "Marchand",
-    "Duval",
-    "Denis",
 )
 STREET_TYPES = ("rue", "avenue", "allée", "impasse", "boulevard", "chemin", "place", "cours")
 STREET_NAMES = (
@@ -304,9 +205,9 @@ def populate(db, seed: int = 2026) -> dict:
     _put(db, Household, [dict(id=a["id"], address_id=a["id"], created_at=now, updated_at=now) for a in addresses])
     residents, household = [], 1
     while len(residents) < RESIDENTS:
-        family = rng.choice(LAST)
+        family = rng.choice(LAST_NAMES)
         for _ in range(min(rng.choice((1, 1, 2, 2, 2, 3, 4)), RESIDENTS - len(residents))):
-            first, last = rng.choice(FIRST), family if rng.random() < 0.8 else rng.choice(LAST)
+            first, last = rng.choice(FIRST_NAMES), family if rng.random() < 0.8 else rng.choice(LAST_NAMES)
             n = len(residents) + 1
             residents.append(
                 dict(
