@@ -41,3 +41,25 @@ def test_upcoming_actions_and_meetings_on_the_home_page(app, client, make_user):
     page = client.get("/").get_data(as_text=True)
     assert "Upcoming actions" in page and "Délégation chez le maire" in page
     assert "Upcoming meetings" in page and "Réunion de préparation" in page
+
+
+def test_new_organization_sees_no_empty_charts(app, client, admin):
+    """Before the first conversation the home page shows the steps to take, not charts of zeros."""
+    from organizer.conversations.models import DoorKnock
+    from organizer.residents.models import Household
+
+    client.login(admin[1])
+    page = client.get("/").get_data(as_text=True)
+    assert "Getting started" in page
+    assert "chart-conversations-title" not in page and "chart-outcomes-title" not in page
+    with app.app_context():
+        address = Address(number=1, street="Rue Joffre", street_key="rue joffre")
+        db.session.add(address)
+        db.session.flush()
+        household = Household(address_id=address.id)
+        db.session.add(household)
+        db.session.flush()
+        db.session.add(DoorKnock(household_id=household.id, result="talked"))
+        db.session.commit()
+    page = client.get("/").get_data(as_text=True)
+    assert "chart-conversations-title" in page and "chart-outcomes-title" in page

@@ -179,7 +179,7 @@ def _window(viewer, bounds) -> Window:
 
 
 @panel("conversations", _l("Conversations per week"), "reports/panels/conversations.html", order=10)
-def conversations_per_week(viewer, today: date) -> dict:
+def conversations_per_week(viewer, today: date) -> dict | None:
     """Conversations of every kind the viewer may read, per week over the last 12 weeks."""
     weeks = _week_starts(today)
     window = replace(_window(viewer, weeks), detail=False)  # counts only
@@ -196,11 +196,13 @@ def conversations_per_week(viewer, today: date) -> dict:
         series=[str(SOURCES[kind].label) for kind in kinds],
         values=[[counts.get((kind, i), 0) for i in range(WEEKS)] for kind in kinds],
     )
+    if not counts:
+        return None  # a new organization: the getting-started steps, not an empty chart
     return {"chart": vertical_chart(chart), "total": sum(counts.values()), "since": weeks[0]}
 
 
 @panel("outcomes", _l("Door-knock outcomes"), "reports/panels/bars.html", order=20)
-def door_outcomes(viewer, today: date) -> dict:
+def door_outcomes(viewer, today: date) -> dict | None:
     """How the doors knocked in the last 12 weeks answered (DOOR_RESULTS order)."""
     from organizer.conversations.forms import RESULT_LABELS
 
@@ -211,6 +213,8 @@ def door_outcomes(viewer, today: date) -> dict:
         statement = statement.join(Household, Household.id == DoorKnock.household_id)
         statement = place_filter(statement.join(Address, Address.id == Household.address_id), Address, window)
     counts = dict(tuple(row) for row in db.session.execute(statement.group_by(DoorKnock.result)))
+    if not counts:
+        return None
     chart = Chart(
         id="chart-outcomes",
         title=str(_l("Door-knock outcomes")),
