@@ -7,8 +7,6 @@ import resource
 import tempfile
 import time
 
-from flask import render_template
-
 DOORS = int(os.environ.get("BENCH_DOORS", 1000))
 TURFS, TURF_DOORS = 20, int(os.environ.get("BENCH_TURF_DOORS", 200))
 STREETS = ["rue Joffre", "rue de l'Église", "allée des Acacias", "rue Nationale", "chemin des Fronts"]
@@ -122,21 +120,7 @@ def run(report) -> None:
             started = time.perf_counter()
             html_to_pdf(_naive_html(doors))
             naive_time = time.perf_counter() - started
-            context = walksheet.sheet_context(turf)
-            html = render_template(
-                "turfs/walk_sheet.html",
-                sheets=[context],
-                organization="Bench",
-                results=[(c, services.RESULT_SHORT_CODES[c], label) for c, label in services.RESULT_LABELS.items()],
-                support_enabled=True,
-                css_content=walksheet.css_content,
-                css_string=walksheet.css_string,
-                address_line=services.address_line,
-                address_details=services.address_details,
-                result_labels=services.RESULT_LABELS,
-                paper="a4",
-                lang="fr",
-            )
+            html = walksheet.sheets_html([walksheet.sheet_context(turf)])  # the app's own HTML
             started = time.perf_counter()
             html_to_pdf(html)
             weasy_time = time.perf_counter() - started

@@ -46,8 +46,9 @@ class DoorKnock(TimestampMixin, db.Model):
     __tablename__ = "door_knocks"
     __table_args__ = (
         Index("ix_door_knocks_household_at", "household_id", "knocked_at"),
-        # By date, with the result: the dashboard counts outcomes from the index alone.
-        Index("ix_door_knocks_at_result", "knocked_at", "result"),
+        # Newest first by (date, id), as lists page through them; with the result, the dashboard counts
+        # outcomes from the index alone.
+        Index("ix_door_knocks_at_id_result", "knocked_at", "id", "result"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -56,12 +56,17 @@ def html_to_pdf(html: str, static_folder: str | None = None) -> bytes:
     return pdf
 
 
-def render_pdf(template: str, **context) -> bytes:
-    """Render `template` (in the current locale, with its paper size) to PDF bytes."""
+def render_print_html(template: str, **context) -> str:
+    """The HTML of a printed document, in the current locale and with its paper size."""
     locale = str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
     context.setdefault("paper", paper_size(locale))
     context.setdefault("lang", locale)
-    return html_to_pdf(render_template(template, **context))
+    return render_template(template, **context)
+
+
+def render_pdf(template: str, **context) -> bytes:
+    """Render `template` (in the current locale, with its paper size) to PDF bytes."""
+    return html_to_pdf(render_print_html(template, **context))
 
 
 def pdf_response(pdf: bytes, filename: str, inline: bool = False) -> Response:

@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from organizer.conversations.forms import RESULT_LABELS
 from organizer.core.services import organization_name
-from organizer.printing.pdf import render_pdf
+from organizer.printing.pdf import html_to_pdf, render_print_html
 from organizer.residents.normalize import fold
 from organizer.turfs import services
 from organizer.turfs.models import Turf
@@ -118,6 +118,11 @@ def sheet_context(turf: Turf, rural: bool = False, user=None) -> dict:
 
 def render_sheets(sheets: list[dict], paper: str | None = None) -> bytes:
     """Render one or several turfs' sheets into one PDF (in the current locale)."""
+    return html_to_pdf(sheets_html(sheets, paper))
+
+
+def sheets_html(sheets: list[dict], paper: str | None = None) -> str:
+    """The HTML the walk sheet PDF is made from."""
     context = {
         "sheets": sheets,
         "organization": organization_name(),
@@ -131,7 +136,7 @@ def render_sheets(sheets: list[dict], paper: str | None = None) -> bytes:
     }
     if paper:
         context["paper"] = paper
-    return render_pdf("turfs/walk_sheet.html", **context)
+    return render_print_html("turfs/walk_sheet.html", **context)
 
 
 def build_sheet(turf: Turf, rural: bool = False, paper: str | None = None, lang: str | None = None, user=None) -> Sheet:
