@@ -94,6 +94,19 @@ SUFFIXES = ("bis", "ter", "A", "B")
 RESULTS = ("talked", "talked", "talked", "not_home", "not_home", "refused", "moved", "come_back")
 
 
+CANVASSERS = 60
+
+
+def canvasser_email(n: int) -> str:
+    """The sign-in of the data set's n-th canvasser (0 to 59); their password is the organizer's."""
+    return f"porte{n}@bench.example.org"
+
+
+def first_turf_of_canvasser(n: int) -> int:
+    """Canvasser n holds three neighbouring turfs, starting with this one."""
+    return (n * 3) % (TURFS - 2) + 1
+
+
 @dataclass
 class Dataset:
     """What a bench needs to know about the generated data: the login and some facts to query."""
@@ -188,7 +201,7 @@ def populate(db, seed: int = 2026) -> dict:
     rng = random.Random(seed)
     now = datetime.now(UTC)
     password_hash = db.session.scalar(select(User.password_hash).limit(1))
-    users = [dict(id=100 + n, email=f"porte{n}@bench.example.org", display_name=f"Bénévole {n}") for n in range(60)]
+    users = [dict(id=100 + n, email=canvasser_email(n), display_name=f"Bénévole {n}") for n in range(CANVASSERS)]
     users += [dict(id=200 + n, email=f"leader{n}@bench.example.org", display_name=f"Leader {n}") for n in range(5)]
     for user in users:
         role = "canvasser" if user["id"] < 200 else "leader"
@@ -197,7 +210,9 @@ def populate(db, seed: int = 2026) -> dict:
     _put(db, Turf, [dict(id=t, name=f"Secteur {t:03d}", rule={"kind": "hand"}) for t in range(1, TURFS + 1)])
     until = date.today() + timedelta(days=60)
     assignments = [
-        dict(turf_id=(n * 3 + k) % TURFS + 1, user_id=100 + n, until=until) for n in range(60) for k in (0, 1, 2)
+        dict(turf_id=first_turf_of_canvasser(n) + k, user_id=100 + n, until=until)
+        for n in range(CANVASSERS)
+        for k in (0, 1, 2)
     ]
     _put(db, TurfAssignment, assignments)
     addresses = _addresses(rng, now)
@@ -239,7 +254,7 @@ def populate(db, seed: int = 2026) -> dict:
                 id=k,
                 household_id=resident["household_id"] if resident else rng.randint(1, ADDRESSES),
                 resident_id=resident["id"] if resident else None,
-                canvasser_id=100 + k % 60,
+                canvasser_id=100 + k % CANVASSERS,
                 knocked_at=start + timedelta(seconds=rng.randrange(364 * 86400)),
                 result=RESULTS[k % len(RESULTS)],
                 note="Le loyer a encore augmenté, la voisine aussi." if k % 10 == 0 else None,

@@ -1,6 +1,7 @@
 """What each virtual user of the load test does: a canvasser logging door knocks and reading lists.
 
-prepare() builds the database (migrations, then one turf of 30 doors per canvasser and 3,000 other residents);
+prepare() builds a small database (migrations, then one turf of 30 doors per canvasser and 3,000 other
+residents); prepare_city() generates the benches' city of 100,000 residents instead (`make loadtest`);
 each step logs a door knock from the phone page (a unique note marks it) and reads the resident list and the
 turf page; verify() counts the acknowledged knocks missing from the database afterwards.
 """
@@ -29,6 +30,34 @@ def _app(database_uri: str):
     return create_app(
         {"SQLALCHEMY_DATABASE_URI": database_uri, "SECRET_KEY": "prepare", "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"}
     )
+
+
+def prepare_city(database_uri: str, users: int) -> list[dict]:
+    """The benches' city (100,000 residents, 300,000 door knocks); each virtual user is one of its canvassers,
+    knocking on 30 doors of the first turf they hold."""
+    from bench import dataset
+    from bench.__main__ import Databases
+    from organizer.extensions import db
+    from organizer.residents.models import Address, Household
+
+    built = dataset.build(database_uri, Databases.app)
+    app = _app(database_uri)
+    specs = []
+    with app.app_context():
+        for n in range(users):
+            turf_id = dataset.first_turf_of_canvasser(n)
+            doors = select(Household.id).join(Address, Address.id == Household.address_id)
+            doors = doors.where(Address.turf_id == turf_id).order_by(Household.id).limit(DOORS_PER_USER)
+            specs.append(
+                {
+                    "email": dataset.canvasser_email(n),
+                    "password": built.password,
+                    "turf_id": turf_id,
+                    "households": list(db.session.scalars(doors)),
+                }
+            )
+        db.engine.dispose()
+    return specs
 
 
 def prepare(database_uri: str, users: int) -> list[dict]:
@@ -96,7 +125,7 @@ def sign_in(session, spec: dict, outcome) -> None:
     token = session.csrf("/login")
     started = time.perf_counter()
     status, _text, _headers = session.request(
-        "POST", "/login", {"csrf_token": token, "email": spec["email"], "password": PASSWORD}
+        "POST", "/login", {"csrf_token": token, "email": spec["email"], "password": spec.get("password", PASSWORD)}
     )
     outcome.timed("login", started, status == 302, f"status {status}")
     spec["csrf"] = session.csrf(f"/turfs/door/{spec['households'][0]}")

@@ -129,11 +129,12 @@ def start_gunicorn(database_uri: str, port: int, workers: int = 4) -> subprocess
     return process
 
 
-def run_load(database_uri: str, users: int = 20, seconds: float = 60.0, workers: int = 4) -> dict:
-    """Prepare the database, serve it with gunicorn, run the scenario, verify the writes; return figures."""
+def run_load(database_uri: str, users: int = 20, seconds: float = 60.0, workers: int = 4, city: bool = False) -> dict:
+    """Prepare the database (small, or the benches' city), serve it with gunicorn, run the scenario, verify the
+    writes; return figures."""
     from bench import load_scenario
 
-    plan = load_scenario.prepare(database_uri, users)
+    plan = (load_scenario.prepare_city if city else load_scenario.prepare)(database_uri, users)
     port = free_port()
     server = start_gunicorn(database_uri, port, workers)
     outcome = Outcome()
@@ -189,16 +190,18 @@ def main() -> int:
     """Run on SQLite and PostgreSQL; print and save the figures; fail on any error or lost write."""
     seconds = float(os.environ.get("LOAD_SECONDS", 60))
     users = int(os.environ.get("LOAD_USERS", 20))
+    # The benches' city by default; LOAD_DATASET=small for 30 doors per user and 3,000 other residents.
+    city = os.environ.get("LOAD_DATASET", "city") != "small"
     results = {}
     with tempfile.TemporaryDirectory() as folder:
-        results["sqlite"] = run_load(f"sqlite:///{folder}/load.sqlite3", users, seconds)
+        results["sqlite"] = run_load(f"sqlite:///{folder}/load.sqlite3", users, seconds, city=city)
         print("sqlite", json.dumps(results["sqlite"], indent=2), flush=True)
     sys.path.insert(0, str(ROOT))
     from tests.support.postgres import throwaway_cluster
 
     pg_folder = tempfile.mkdtemp(prefix="organizer-pg-")
     with throwaway_cluster(pg_folder) as url:
-        results["postgresql"] = run_load(url, users, seconds)
+        results["postgresql"] = run_load(url, users, seconds, city=city)
         print("postgresql", json.dumps(results["postgresql"], indent=2), flush=True)
     out = ROOT / "bench-results" / "load.json"
     out.parent.mkdir(exist_ok=True)

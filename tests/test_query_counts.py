@@ -164,3 +164,39 @@ def test_list_page_query_count_does_not_grow_with_rows(app, client, admin, url, 
     with count_queries(app) as many:
         assert client.get(url).status_code == 200
     assert len(many) == len(few), "\n".join(many)
+
+
+def seed_turf_doors(app, n):
+    """n more doors (address, household, resident, a door knock) in the turf "Secteur des portes"."""
+    from organizer.conversations.models import DoorKnock
+    from organizer.residents.models import Address, Household, Resident
+    from organizer.turfs.models import Turf
+
+    with app.app_context():
+        turf = db.session.scalar(select(Turf).where(Turf.name == "Secteur des portes"))
+        if turf is None:
+            turf = Turf(name="Secteur des portes")
+            db.session.add(turf)
+            db.session.flush()
+        start = db.session.query(Address).filter_by(turf_id=turf.id).count()
+        for i in range(start, start + n):
+            address = Address(number=i + 1, street="Rue Joffre", street_key="rue joffre", turf_id=turf.id, lat=49.5)
+            household = Household(address=address)
+            db.session.add(Resident(first_name="Camille", last_name=f"Martin{i}", household=household, data_source="t"))
+            db.session.flush()
+            db.session.add(DoorKnock(household_id=household.id, result="talked"))
+        db.session.commit()
+        return turf.id
+
+
+def test_turf_page_query_count_does_not_grow_with_doors(app, client, admin):
+    """The turf page is audited on GET: the audit commit must not expire the doors and reload them one by one."""
+    client.login(admin[1])
+    turf_id = seed_turf_doors(app, 5)
+    client.get(f"/turfs/{turf_id}")
+    with count_queries(app) as few:
+        assert client.get(f"/turfs/{turf_id}").status_code == 200
+    seed_turf_doors(app, 45)
+    with count_queries(app) as many:
+        assert client.get(f"/turfs/{turf_id}").status_code == 200
+    assert len(many) == len(few), "\n".join(many)
