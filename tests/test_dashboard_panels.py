@@ -46,12 +46,13 @@ def test_upcoming_actions_and_meetings_on_the_home_page(app, client, make_user):
 def test_new_organization_sees_no_empty_charts(app, client, admin):
     """Before the first conversation the home page shows the steps to take, not charts of zeros."""
     from organizer.conversations.models import DoorKnock
-    from organizer.residents.models import Household
+    from organizer.residents.models import Household, Resident
 
     client.login(admin[1])
     page = client.get("/").get_data(as_text=True)
     assert "Getting started" in page
     assert "chart-conversations-title" not in page and "chart-outcomes-title" not in page
+    assert "chart-ladder-title" not in page
     with app.app_context():
         address = Address(number=1, street="Rue Joffre", street_key="rue joffre")
         db.session.add(address)
@@ -60,6 +61,8 @@ def test_new_organization_sees_no_empty_charts(app, client, admin):
         db.session.add(household)
         db.session.flush()
         db.session.add(DoorKnock(household_id=household.id, result="talked"))
+        db.session.add(Resident(first_name="Awa", last_name="Diallo", household_id=household.id, data_source="t"))
         db.session.commit()
     page = client.get("/").get_data(as_text=True)
     assert "chart-conversations-title" in page and "chart-outcomes-title" in page
+    assert "chart-ladder-title" in page

@@ -286,7 +286,7 @@ def turf_coverage(viewer, today: date) -> dict | None:
 
 
 @panel("ladder", _l("Leadership ladder"), "reports/panels/bars.html", order=40)
-def leadership_ladder(viewer, today: date) -> dict:
+def leadership_ladder(viewer, today: date) -> dict | None:
     """How many residents stand at each stage or above (a funnel, LEADERSHIP_STAGES order)."""
     from organizer.conversations.forms import STAGE_LABELS
 
@@ -299,6 +299,8 @@ def leadership_ladder(viewer, today: date) -> dict:
             .where(Address.turf_id.in_(visible))
         )
     counts = dict(tuple(row) for row in db.session.execute(statement))
+    if not counts:
+        return None  # no residents yet: nothing to climb
     at_stage = [counts.get(stage, 0) for stage in LEADERSHIP_STAGES]
     at_least = [sum(at_stage[i:]) for i in range(len(at_stage))]
     chart = Chart(
