@@ -29,6 +29,7 @@ def make_turf(app, email):
         return turf.id, resident.household_id, resident.id
 
 
+@pytest.mark.parametrize("page", ["phone"], indirect=True)  # the canvasser's page, on a phone
 def test_phone_door_page_tap_result_saves(page, live_app, live_user):
     app, base = live_app
     email = live_user("canvasser", "lea@example.org", "Léa Dubois")
@@ -77,6 +78,7 @@ def test_turf_page_map_and_print_button(page, live_app, live_user):
     screenshot(page, "turf-page")
 
 
+@pytest.mark.parametrize("page", ["desktop"], indirect=True)  # an office task, with a real worker process
 def test_batch_print_waits_for_the_job_then_downloads(page, live_app, live_user):
     app, base = live_app
     email = live_user("organizer", "nadia@example.org", "Nadia Benali")
