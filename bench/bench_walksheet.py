@@ -16,17 +16,9 @@ NAIVE = """<!doctype html><html><head><meta charset="utf-8"><link rel="styleshee
 
 
 def _app(url: str):
-    from organizer import create_app
+    from bench.__main__ import Databases
 
-    return create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": url,
-            "SECRET_KEY": "bench",
-            "TESTING": True,
-            "BABEL_DEFAULT_LOCALE": "fr",
-            "PUBLIC_URL": "https://organizer.example.org",
-        }
-    )
+    return Databases.app(url, TESTING=True, PUBLIC_URL="https://organizer.example.org")
 
 
 def _populate(app, turfs: int, doors_per_turf: int) -> None:

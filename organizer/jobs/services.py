@@ -34,7 +34,8 @@ def job_handler(kind: str) -> Callable:
 
 
 # Instance sub-folders where features keep files for their jobs (uploads, error reports): purged with the jobs.
-JOB_FOLDERS = ("imports",)
+# Features add theirs (e.g. JOB_FOLDERS.add("imports")).
+JOB_FOLDERS: set[str] = set()
 
 
 def purge_expired(now: datetime | None = None) -> tuple[int, int]:
@@ -46,7 +47,7 @@ def purge_expired(now: datetime | None = None) -> tuple[int, int]:
     if ids:
         db.session.execute(delete(Job).where(Job.id.in_(ids)))
     files = 0
-    for name in JOB_FOLDERS:
+    for name in sorted(JOB_FOLDERS):
         folder = Path(current_app.instance_path) / name
         for path in folder.iterdir() if folder.is_dir() else ():
             if path.is_file() and datetime.fromtimestamp(path.stat().st_mtime, UTC) < cutoff:

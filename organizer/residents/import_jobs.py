@@ -15,7 +15,7 @@ from markupsafe import Markup
 from organizer.db import write_intent
 from organizer.extensions import db
 from organizer.jobs import views as job_views
-from organizer.jobs.services import job_handler
+from organizer.jobs.services import JOB_FOLDERS, job_handler
 from organizer.residents import importing
 from organizer.residents.forms import ImportConfirmForm
 
@@ -140,3 +140,4 @@ def outcome(job) -> str:
 job_views.JOB_LABELS.update({CHECK: _l("Check before importing"), IMPORT: _l("Import")})
 job_views.JOB_OUTCOMES.update({CHECK: outcome, IMPORT: outcome})
 job_views.CREATOR_ONLY.update({CHECK, IMPORT})
+JOB_FOLDERS.add("imports")  # the uploads waiting for their jobs, deleted with them (see views._import_folder)

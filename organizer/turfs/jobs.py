@@ -46,10 +46,9 @@ def print_walk_sheets(job, progress):
         for turf_id in turf_ids:
             audit.record("walk_sheet.print", ("turfs", turf_id), actor_id=user_id, doors=doors, turfs=len(turf_ids))
         db.session.commit()
-    stamp = services.local_today().isoformat()
-    if as_zip:
-        return {"turfs": len(turf_ids), "doors": doors}, data, f"walk-sheets-{stamp}.zip", "application/zip"
-    return {"turfs": len(turf_ids), "doors": doors}, data, f"walk-sheets-{stamp}.pdf", "application/pdf"
+    extension, mimetype = ("zip", "application/zip") if as_zip else ("pdf", "application/pdf")
+    name = f"walk-sheets-{services.local_today().isoformat()}.{extension}"
+    return {"turfs": len(turf_ids), "doors": doors}, data, name, mimetype
 
 
 job_views.JOB_LABELS[KIND] = _l("Walk sheets")
