@@ -22,8 +22,10 @@ translations: install
 
 # After adding user-facing text: extract, merge into fr, then translate the new entries.
 translations-update: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l --sort-by-file -o $(TRANSLATIONS)/messages.pot .
-	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching
+# Sorted by message, without file locations: entries move only when their text changes, so branches merge.
+	$(BIN)/pybabel extract -F babel.cfg -k _l --no-location --sort-output -o $(TRANSLATIONS)/messages.pot .
+	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching \
+		--ignore-pot-creation-date --ignore-obsolete
 
 db: translations
 	$(FLASK) db upgrade
