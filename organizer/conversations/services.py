@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import and_, delete, exists, insert, or_, select, update
 from sqlalchemy.orm import aliased
 
+from organizer.audit import services as audit
 from organizer.auth.models import Role
 from organizer.conversations.models import (
     ASK_ANSWERS,
@@ -185,6 +186,7 @@ def rename_issue(issue: Issue, name: str) -> None:
         raise ConversationError("exists")
     issue.name, issue.key = name, key
     db.session.flush()
+    audit.record("issue.rename", issue)
 
 
 def merge_issues(source: Issue, target: Issue) -> int:
@@ -199,8 +201,10 @@ def merge_issues(source: Issue, target: Issue) -> int:
         result = db.session.execute(insert(table).from_select([owner, "issue_id"], rows))
         moved += result.rowcount or 0
         db.session.execute(delete(table).where(issue_col == source.id))
+    source_id = source.id
     db.session.delete(source)
     db.session.flush()
+    audit.record("issue.merge", target, merged_id=source_id, links=moved)
     return moved
 
 
@@ -250,6 +254,7 @@ def log_door_knock(
     if resident_id and result == "talked":
         touch_contact(resident_id, knock.knocked_at)
     db.session.flush()
+    audit.record("door_knock.create", knock)
     return knock
 
 
@@ -310,6 +315,7 @@ def save_one_on_one(meeting: OneOnOne | None, data: dict, issues: list[Issue], b
         )
     touch_contact(meeting.resident_id, meeting.met_on)
     db.session.flush()
+    audit.record("one_on_one.create" if creating else "one_on_one.update", meeting)
     return meeting
 
 
@@ -378,6 +384,8 @@ def save_house_meeting(
     for resident_id in [meeting.host_id, *rows]:
         touch_contact(resident_id, meeting.held_on)
     db.session.flush()
+    action = "house_meeting.create" if creating else "house_meeting.update"
+    audit.record(action, meeting, attendees=len(meeting.attendees))
     return meeting
 
 
@@ -416,6 +424,7 @@ def brought_chain(resident_id: int, limit: int = 20) -> list[tuple[int, int]]:
 
 def save_commitment(commitment: Commitment | None, data: dict, by_user) -> Commitment:
     """Create or update a promise; exactly one side promised (a resident or a user)."""
+    created = commitment is None
     if commitment is None:
         commitment = Commitment(created_by_id=by_user.id, status="open")
         db.session.add(commitment)
@@ -439,6 +448,7 @@ def save_commitment(commitment: Commitment | None, data: dict, by_user) -> Commi
     if "status" in data:
         set_commitment_status(commitment, data["status"])
     db.session.flush()
+    audit.record("commitment.create" if created else "commitment.update", commitment)
     return commitment
 
 
@@ -451,6 +461,13 @@ def set_commitment_status(commitment: Commitment, status: str) -> None:
     elif status != "done":
         commitment.done_at = None
     commitment.status = status
+
+
+def change_commitment_status(commitment: Commitment, status: str) -> None:
+    """Mark a commitment done, dropped or open again (audited)."""
+    set_commitment_status(commitment, status)
+    db.session.flush()
+    audit.record("commitment.status", commitment, status=status)
 
 
 @dataclass
@@ -561,4 +578,5 @@ def move_stage(resident: Resident, to_stage: str, evidence_kind: str, evidence: 
     resident.updated_by_id = by_user.id
     db.session.add(change)
     db.session.flush()
+    audit.record("resident.stage", resident, to_stage=change.to_stage, evidence_kind=change.evidence_kind)
     return change
