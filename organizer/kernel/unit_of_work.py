@@ -12,7 +12,7 @@ was read at an older version) rolls everything back and answers 409 with templat
 version beside yours, yours ready to be sent again over the saved one.
 """
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 
@@ -51,12 +51,14 @@ def unit_of_work(
     rows: Callable[[object], list[Row]] | None = None,
     title: str | None = None,
     cancel_url: str | None = None,
+    hide: Callable[[object], Iterable[str]] | None = None,
     on_conflict: Callable[[], object] | None = None,
 ) -> Iterator[None]:
     """Commit what the block did; on a version conflict roll back and answer with the conflict page (409).
 
     `rows(saved_record)` adds rows the form cannot describe by itself (lists, related records); `on_conflict`
     replaces the page for flows that have no record to compare (a door knocked from a phone re-shows the door).
+    `hide(saved_record)` names fields this person may not read (a sensitive note): they are not compared.
     """
     try:
         yield
@@ -65,7 +67,7 @@ def unit_of_work(
         db.session.rollback()
         if on_conflict is not None:
             abort(make_response(on_conflict()))
-        abort(conflict_response(record, form, rows=rows, title=title, cancel_url=cancel_url))
+        abort(conflict_response(record, form, rows=rows, title=title, cancel_url=cancel_url, hide=hide))
 
 
 def commit() -> None:
@@ -74,14 +76,15 @@ def commit() -> None:
         pass
 
 
-def conflict_response(record, form, *, rows=None, title=None, cancel_url=None):
+def conflict_response(record, form, *, rows=None, title=None, cancel_url=None, hide=None):
     """The one conflict page (409): both versions, and yours ready to send again with the saved version."""
     if record is not None:
         try:
             db.session.refresh(record)
         except InvalidRequestError:  # deleted meanwhile: nothing left to compare with
             record = None
-    compared = field_rows(record, form) if record is not None and form is not None else []
+    hidden = set(hide(record)) if hide is not None and record is not None else set()
+    compared = field_rows(record, form, hidden) if record is not None and form is not None else []
     if rows is not None and record is not None:
         compared += rows(record)
     resend = [(key, value) for key, value in request.form.items(multi=True) if key not in ("csrf_token", "version")]
@@ -97,11 +100,11 @@ def conflict_response(record, form, *, rows=None, title=None, cancel_url=None):
     return make_response(page, 409)
 
 
-def field_rows(record, form) -> list[Row]:
-    """(label, yours, saved) for each form field that is also an attribute of the record."""
+def field_rows(record, form, hidden: set[str] = frozenset()) -> list[Row]:
+    """(label, yours, saved) for each form field that is also an attribute of the record (`hidden` left out)."""
     out = []
     for field in form:
-        if field.type in SKIPPED_FIELD_TYPES or not hasattr(record, field.name):
+        if field.type in SKIPPED_FIELD_TYPES or field.name in hidden or not hasattr(record, field.name):
             continue
         labels = _choice_labels(getattr(field, "choices", None))
         mine, saved = shown(field.data, labels), shown(getattr(record, field.name), labels)

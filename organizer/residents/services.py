@@ -14,6 +14,7 @@ from organizer.audit import services as audit
 from organizer.conversations.models import Issue
 from organizer.db import keyset_after
 from organizer.extensions import db
+from organizer.kernel.unit_of_work import VersionConflict
 from organizer.residents.models import (
     LEADERSHIP_STAGES,
     Address,
@@ -55,15 +56,6 @@ RESIDENT_FIELDS = (
     "note_sensitive",
 )
 ADDRESS_FIELDS = ("number", "street", "building", "staircase", "floor", "door", "postcode", "city")
-
-
-class VersionConflict(Exception):
-    """Someone saved the resident since the form was opened."""
-
-    def __init__(self, resident_id: int, submitted: dict):
-        super().__init__(resident_id)
-        self.resident_id = resident_id
-        self.submitted = submitted
 
 
 # --- visibility -------------------------------------------------------------------------------------------
@@ -234,11 +226,6 @@ def create_resident(values: dict, *, by=None, address: dict | None = None, suppo
     return resident
 
 
-def snapshot(resident: Resident) -> dict:
-    """The editable values of a resident, for conflict pages."""
-    return {key: getattr(resident, key) for key in RESIDENT_FIELDS}
-
-
 def update_resident(
     resident: Resident,
     values: dict,
@@ -250,7 +237,7 @@ def update_resident(
 ) -> list[str]:
     """Save changes; raises VersionConflict when someone saved since `expected_version`. Returns changed fields."""
     if expected_version is not None and resident.version != expected_version:
-        raise VersionConflict(resident.id, values)
+        raise VersionConflict(resident)
     cleaned = _clean_values(values, support_enabled)
     changed = []
     if "do_not_contact" in cleaned:
@@ -274,7 +261,7 @@ def update_resident(
     try:
         db.session.flush()
     except StaleDataError as error:
-        raise VersionConflict(resident.id, values) from error
+        raise VersionConflict(resident) from error
     if changed:
         audit.record("resident.update", resident, fields=sorted(changed))
     return changed
