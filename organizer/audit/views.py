@@ -13,6 +13,7 @@ from organizer.audit.models import AuditEvent
 from organizer.auth.models import Role, User
 from organizer.auth.permissions import require_recent_auth, require_role
 from organizer.extensions import db
+from organizer.kernel.unit_of_work import commit
 
 bp = Blueprint("audit", __name__)
 URL_PREFIX = "/admin/audit"
@@ -77,6 +78,6 @@ def export():
     delimiter = ";" if str(get_locale()) == "fr" else ","
     job = jobs.create_job("audit.export", {"delimiter": delimiter}, current_user.id)
     audit.record("audit.export", job)
-    db.session.commit()
+    commit()
     jobs.launch(job.id)
     return redirect(url_for("jobs.show", job_id=job.id))

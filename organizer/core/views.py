@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from organizer.auth.permissions import public, require_role
 from organizer.core.services import current_organization, database_status
-from organizer.extensions import db
+from organizer.kernel.unit_of_work import commit
 from organizer.security import is_safe_next
 
 bp = Blueprint("core", __name__)
@@ -31,7 +31,7 @@ def set_language():
         session["lang"] = lang
         if current_user.is_authenticated:
             current_user.locale = lang
-            db.session.commit()
+            commit()
     target = request.form.get("next")
     return redirect(target if is_safe_next(target) else url_for("core.index"))
 

@@ -8,7 +8,6 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Select, and_, delete, func, insert, or_, select, update
 from sqlalchemy.orm import joinedload, selectinload
-from sqlalchemy.orm.exc import StaleDataError
 
 from organizer.audit import services as audit
 from organizer.conversations.models import Issue
@@ -258,10 +257,7 @@ def update_resident(
     refresh_keys(resident)
     if by is not None:
         resident.updated_by_id = by.id
-    try:
-        db.session.flush()
-    except StaleDataError as error:
-        raise VersionConflict(resident) from error
+    db.session.flush()  # a save made meanwhile raises StaleDataError: the unit of work shows the conflict
     if changed:
         audit.record("resident.update", resident, fields=sorted(changed))
     return changed
