@@ -20,9 +20,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from organizer.campaigns.models import ACTION_KINDS, DEMAND_ANSWERS, Action, CouncilMeeting
-from organizer.campaigns.services import as_utc
 from organizer.db import utcnow
 from organizer.extensions import db
+from organizer.kernel.time import aware_utc
 
 # How far back a feed goes: calendars keep what they already have.
 FEED_HISTORY = timedelta(days=90)
@@ -75,12 +75,12 @@ def action_entry(action: Action) -> CalendarEntry:
     return CalendarEntry(
         uid=_uid("action", action.id),
         summary=action.title,
-        starts_at=as_utc(action.starts_at),
-        ends_at=as_utc(action.ends_at),
+        starts_at=aware_utc(action.starts_at),
+        ends_at=aware_utc(action.ends_at),
         location=action.place,
         description="\n".join(lines),
         url=url_for("campaigns.action", action_id=action.id, _external=True),
-        updated_at=as_utc(action.updated_at),
+        updated_at=aware_utc(action.updated_at),
         sequence=(action.version or 1) - 1,
     )
 
@@ -110,7 +110,7 @@ def council_meetings(user, since: datetime) -> Iterable[CalendarEntry]:
         CalendarEntry(
             uid=_uid("council-meeting", meeting.id),
             summary=f"{meeting.title or _('Council meeting')} · {meeting.local_body.name}",
-            starts_at=as_utc(meeting.starts_at),
+            starts_at=aware_utc(meeting.starts_at),
             location=meeting.place or meeting.local_body.address,
             url=url_for("campaigns.local_bodies", _external=True) + f"#body-{meeting.local_body_id}",
         )

@@ -28,6 +28,7 @@ from organizer.campaigns.models import (
 from organizer.conversations.models import Issue
 from organizer.db import utcnow
 from organizer.extensions import db
+from organizer.kernel.time import aware_utc
 from organizer.residents.normalize import phone_e164
 
 CAMPAIGN_FIELDS = (
@@ -45,6 +46,9 @@ CAMPAIGN_FIELDS = (
     "internal_problems",
     "tactics",
 )
+
+# Stored moments are aware UTC already (kernel.time.UTCDateTime); the old name stays for callers.
+as_utc = aware_utc
 ACTOR_FIELDS = ("name", "kind", "role_title", "local_body_id", "influence", "stance", "relationship_note", "email")
 ACTOR_FIELDS += ("phone", "contact")
 LOCAL_BODY_FIELDS = ("level", "name", "code", "address", "website", "services")
@@ -81,13 +85,6 @@ def can_edit_directory(user) -> bool:
 # --- Time --------------------------------------------------------------------------------------------
 
 
-def as_utc(moment: datetime | None) -> datetime | None:
-    """A stored datetime as aware UTC (SQLite hands back naive UTC values)."""
-    if moment is None:
-        return None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-
 def local_to_utc(moment: datetime | None, timezone: str) -> datetime | None:
     """A wall-clock time typed in the organization's timezone, as aware UTC."""
     if moment is None:
@@ -101,7 +98,7 @@ def utc_to_local(moment: datetime | None, timezone: str) -> datetime | None:
     """A stored time as naive wall-clock time in `timezone` (what a datetime-local field shows)."""
     if moment is None:
         return None
-    return as_utc(moment).astimezone(ZoneInfo(timezone)).replace(tzinfo=None)
+    return aware_utc(moment).astimezone(ZoneInfo(timezone)).replace(tzinfo=None)
 
 
 # --- Loading -----------------------------------------------------------------------------------------
@@ -483,10 +480,10 @@ def timeline(campaign: Campaign) -> list[TimelineEntry]:
     now = utcnow()
     entries = [
         TimelineEntry(
-            when=as_utc(action.starts_at),
+            when=aware_utc(action.starts_at),
             action=action,
             turnout=actual_turnout(action),
-            upcoming=as_utc(action.starts_at) > now,
+            upcoming=aware_utc(action.starts_at) > now,
         )
         for action in campaign.actions
     ]

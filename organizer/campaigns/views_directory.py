@@ -15,6 +15,7 @@ from organizer.campaigns.models import LOCAL_BODY_LEVELS, Actor, LocalBody
 from organizer.campaigns.views_common import EDITORS, READERS, _require_directory_edit, _timezone
 from organizer.extensions import db
 from organizer.kernel.routes import Routes
+from organizer.kernel.time import aware_utc
 from organizer.kernel.unit_of_work import commit
 
 routes = Routes()
@@ -68,8 +69,7 @@ def local_bodies():
     bodies = sorted(bodies, key=lambda body: (order.index(body.level) if body.level in order else 9, body.name))
     now = services.utcnow()
     upcoming = {
-        body.id: [m for m in body.meetings if services.as_utc(m.starts_at) >= now - timedelta(hours=6)][:3]
-        for body in bodies
+        body.id: [m for m in body.meetings if aware_utc(m.starts_at) >= now - timedelta(hours=6)][:3] for body in bodies
     }
     return render_template(
         "campaigns/local_bodies.html",

@@ -26,6 +26,7 @@ from organizer.conversations.models import (
 )
 from organizer.db import utcnow
 from organizer.extensions import db
+from organizer.kernel.time import local_today
 from organizer.residents.models import (
     CONSENT_BASES,
     LEADERSHIP_STAGES,
@@ -129,7 +130,7 @@ def add_resident_on_the_spot(
         name_key=name_key(first_name, last_name),
         data_source=source,
         consent_basis=consent_basis,
-        consent_date=date.today(),
+        consent_date=local_today(),
         consent_method=consent_method.strip(),
         created_by_id=by_user.id if by_user else None,
         updated_by_id=by_user.id if by_user else None,
@@ -489,7 +490,7 @@ def follow_ups(user, today: date | None = None) -> FollowUps:
     """Open commitments the user owns or made: overdue first, due within 7 days, then the rest (no date last)."""
     from sqlalchemy.orm import selectinload
 
-    today = today or date.today()
+    today = today or local_today()
     week_end = today + timedelta(days=7)
     commitments = db.session.scalars(
         select(Commitment)

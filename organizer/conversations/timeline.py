@@ -11,7 +11,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from organizer.auth.models import Role
-from organizer.conversations.forms import ANSWER_LABELS, EVIDENCE_LABELS, RESULT_LABELS, STAGE_LABELS, STATUS_LABELS
+from organizer.conversations.labels import ANSWER_LABELS, EVIDENCE_LABELS, RESULT_LABELS, STATUS_LABELS
 from organizer.conversations.models import (
     Commitment,
     DoorKnock,
@@ -22,6 +22,7 @@ from organizer.conversations.models import (
 )
 from organizer.conversations.services import may_read_note
 from organizer.extensions import db
+from organizer.residents.labels import STAGE_LABELS
 from organizer.residents.timeline import TimelineEntry, timeline_source
 
 SENSITIVE = "sensitive"

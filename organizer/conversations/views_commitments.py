@@ -1,7 +1,5 @@
 """Commitments, follow-ups and the leadership ladder."""
 
-from datetime import date
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -11,7 +9,8 @@ from sqlalchemy.orm import selectinload
 from organizer.auth.models import Role
 from organizer.auth.permissions import require_role
 from organizer.conversations import services
-from organizer.conversations.forms import STAGE_LABELS, STATUS_LABELS, CommitmentForm, StageForm, StatusForm
+from organizer.conversations.forms import CommitmentForm, StageForm, StatusForm
+from organizer.conversations.labels import STATUS_LABELS
 from organizer.conversations.models import Assessment, Commitment, HouseMeeting, HouseMeetingAttendee, StageChange
 from organizer.conversations.views_common import (
     TALKERS,
@@ -24,7 +23,9 @@ from organizer.conversations.views_common import (
 )
 from organizer.extensions import db
 from organizer.kernel.routes import Routes
+from organizer.kernel.time import local_today
 from organizer.kernel.unit_of_work import check_version, commit, unit_of_work
+from organizer.residents.labels import STAGE_LABELS
 from organizer.residents.models import Resident
 
 routes = Routes()
@@ -82,7 +83,7 @@ def commitments():
         statement.order_by(Commitment.due_on.is_(None), Commitment.due_on, Commitment.id).limit(500)
     ).all()
     return render_template(
-        "conversations/commitments.html", commitments=rows, status=status, today=date.today(), status_form=StatusForm
+        "conversations/commitments.html", commitments=rows, status=status, today=local_today(), status_form=StatusForm
     )
 
 
@@ -145,7 +146,7 @@ def commitment_status(commitment_id: int):
 @require_role()
 def follow_ups():
     """My follow-ups: overdue first, due this week, then the rest; and one-on-ones to follow up."""
-    today = date.today()
+    today = local_today()
     return render_template(
         "conversations/follow_ups.html",
         follow=services.follow_ups(current_user, today),

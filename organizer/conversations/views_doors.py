@@ -15,6 +15,7 @@ from organizer.conversations.forms import DoorKnockForm
 from organizer.conversations.views_common import _fill_issues, _int, _issues, _looking_up, fill_pickers
 from organizer.extensions import db
 from organizer.kernel.routes import Routes
+from organizer.kernel.time import local_today
 from organizer.kernel.unit_of_work import commit
 from organizer.residents.models import Household, Resident
 
@@ -78,6 +79,6 @@ def new_door_knock():
 
 def _as_datetime(day: date) -> datetime:
     """A day entered on a form, at noon UTC (or now, when it is today)."""
-    if day == date.today():
+    if day == local_today():
         return datetime.now(UTC)
     return datetime.combine(day, time(12, 0), tzinfo=UTC)

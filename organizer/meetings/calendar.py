@@ -7,8 +7,8 @@ from flask import url_for
 from sqlalchemy import select
 
 from organizer.campaigns.calendar import CalendarEntry, _uid, calendar_source
-from organizer.campaigns.services import as_utc
 from organizer.extensions import db
+from organizer.kernel.time import aware_utc
 from organizer.meetings.models import Meeting
 from organizer.meetings.services import involves
 
@@ -23,12 +23,12 @@ def meetings(user, since: datetime) -> Iterable[CalendarEntry]:
         CalendarEntry(
             uid=_uid("meeting", meeting.id),
             summary=meeting.title,
-            starts_at=as_utc(meeting.starts_at),
-            ends_at=as_utc(meeting.starts_at) + timedelta(minutes=meeting.duration_minutes or 90),
+            starts_at=aware_utc(meeting.starts_at),
+            ends_at=aware_utc(meeting.starts_at) + timedelta(minutes=meeting.duration_minutes or 90),
             location=meeting.place,
             description=meeting.purpose,
             url=url_for("meetings.show", meeting_id=meeting.id, _external=True),
-            updated_at=as_utc(meeting.updated_at) if getattr(meeting, "updated_at", None) else None,
+            updated_at=aware_utc(meeting.updated_at) if getattr(meeting, "updated_at", None) else None,
             sequence=getattr(meeting, "version", 1) or 0,
         )
         for meeting in db.session.scalars(query)

@@ -17,6 +17,7 @@ from organizer.printing.pdf import pdf_response, render_pdf
 from organizer.privacy import services, tracking  # noqa: F401 - tracking registers the revision hook
 from organizer.privacy.forms import ErasureForm, ObjectionForm, PurgeForm
 from organizer.residents.history import FIELD_LABELS as RESIDENT_FIELD_LABELS
+from organizer.residents.labels import CONSENT_LABELS
 from organizer.residents.models import Resident
 
 # Each feature's organizer/<feature>/privacy.py registers its erasers and subject-access sections.
@@ -28,11 +29,6 @@ NAVIGATION = [("privacy.retention", _l("Data retention"), (Role.ADMIN,), 92)]
 
 ERASE_WORDS = {"ERASE", "EFFACER"}
 
-CONSENT_LABELS = {
-    "consent": _l("Consent"),
-    "legitimate_interest": _l("Legitimate interest"),
-    "membership": _l("Membership"),
-}
 # The resident's own fields are labelled once, in residents.history; the export adds its bookkeeping columns.
 FIELD_LABELS = {
     **RESIDENT_FIELD_LABELS,

@@ -15,9 +15,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 
 from organizer.auth.models import Role
+from organizer.conversations.labels import RESULT_LABELS
 from organizer.conversations.models import DOOR_RESULTS, Commitment, DoorKnock
 from organizer.extensions import db
 from organizer.features import feature_modules
+from organizer.kernel.time import local_today
 from organizer.reports.services import visible_turf_ids
 from organizer.reports.sources import (
     SOURCES,
@@ -29,6 +31,7 @@ from organizer.reports.sources import (
     place_filter,
     restricts_places,
 )
+from organizer.residents.labels import STAGE_LABELS
 from organizer.residents.models import LEADERSHIP_STAGES, Address, Household, Resident
 from organizer.turfs.models import Turf
 
@@ -65,7 +68,7 @@ def panel(key: str, title, template: str, order: int = 100, roles: tuple[str, ..
 
 def panels_for(viewer, today: date | None = None) -> list[tuple[Panel, dict]]:
     """Every feature's panels the viewer may see, with their data, in order; empty panels left out."""
-    today = today or date.today()
+    today = today or local_today()
     panels = [p for module in feature_modules("dashboard") for p in getattr(module, "PANELS", [])]
     result = []
     for item in sorted(panels, key=lambda p: (p.order, p.key)):
@@ -204,7 +207,6 @@ def conversations_per_week(viewer, today: date) -> dict | None:
 @panel("outcomes", _l("Door-knock outcomes"), "reports/panels/bars.html", order=20)
 def door_outcomes(viewer, today: date) -> dict | None:
     """How the doors knocked in the last 12 weeks answered (DOOR_RESULTS order)."""
-    from organizer.conversations.forms import RESULT_LABELS
 
     weeks = _week_starts(today)
     window = _window(viewer, (weeks[0], weeks[-1]))
@@ -288,7 +290,6 @@ def turf_coverage(viewer, today: date) -> dict | None:
 @panel("ladder", _l("Leadership ladder"), "reports/panels/bars.html", order=40)
 def leadership_ladder(viewer, today: date) -> dict | None:
     """How many residents stand at each stage or above (a funnel, LEADERSHIP_STAGES order)."""
-    from organizer.conversations.forms import STAGE_LABELS
 
     statement = select(Resident.leadership_stage, func.count()).group_by(Resident.leadership_stage)
     visible = visible_turf_ids(viewer)

@@ -6,7 +6,6 @@ from sqlalchemy import (
     Boolean,
     Column,
     Date,
-    DateTime,
     Float,
     ForeignKey,
     Index,
@@ -19,6 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from organizer.db import TimestampMixin, VersionedMixin
 from organizer.extensions import db
+from organizer.kernel.time import UTCDateTime
 
 LEADERSHIP_STAGES = ("contact", "supporter", "volunteer", "leader", "core_leader")
 CONSENT_BASES = ("consent", "legitimate_interest", "membership")
@@ -137,8 +137,8 @@ class Resident(TimestampMixin, VersionedMixin, db.Model):
     # May their words be quoted (anonymously) in public reports?
     quote_consent: Mapped[bool] = mapped_column(Boolean, default=False)
     do_not_contact: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
-    do_not_contact_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    last_contacted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    do_not_contact_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_contacted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     point_person_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

@@ -2,7 +2,9 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time
+from datetime import datetime
+
+from organizer.kernel.time import aware_utc
 
 
 @dataclass(order=True)
@@ -28,18 +30,11 @@ def timeline_source(function: Callable) -> Callable:
     return function
 
 
-def _aware(moment) -> datetime:
-    # Sources return what their database gives: naive UTC on SQLite, aware on PostgreSQL, or a plain date.
-    if not isinstance(moment, datetime):
-        return datetime.combine(moment, time.min, UTC)
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def timeline_for(resident_id: int, viewer) -> list[TimelineEntry]:
     """Every registered entry for one resident, newest first."""
     entries = [
         entry for source in TIMELINE_SOURCES for rid, entry in source([resident_id], viewer) if rid == resident_id
     ]
     for entry in entries:
-        entry.at = _aware(entry.at)
+        entry.at = aware_utc(entry.at)
     return sorted(entries, reverse=True)

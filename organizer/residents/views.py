@@ -28,14 +28,13 @@ from organizer.residents import (
     services,
 )
 from organizer.residents.forms import (
-    CONSENT_LABELS,
-    STAGE_LABELS,
     BulkTagForm,
     ImportConfirmForm,
     ImportUploadForm,
     MergeForm,
     ResidentForm,
 )
+from organizer.residents.labels import CONSENT_LABELS, STAGE_LABELS
 from organizer.residents.models import Household, Resident, Tag
 from organizer.residents.timeline import timeline_for
 from organizer.turfs.models import Turf

@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 from organizer.audit import services as audit
 from organizer.auth.models import User
 from organizer.auth.permissions import require_role
-from organizer.conversations.forms import RESULT_LABELS
+from organizer.conversations.labels import RESULT_LABELS
 from organizer.extensions import db
 from organizer.kernel.unit_of_work import commit, unit_of_work
 from organizer.printing.pdf import pdf_response
