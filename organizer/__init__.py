@@ -66,9 +66,13 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    """Mount each feature's blueprint (organizer.features.FEATURES)."""
-    from organizer.features import feature_modules
+    """Mount each feature's blueprint and collect what features contribute to each other (organizer.features)."""
+    from organizer.features import collect_contributions, feature_modules
+    from organizer.kernel.contributions import REGISTRY_KEY
 
+    registry = app.extensions[REGISTRY_KEY] = collect_contributions()
+    for start in registry.startup:
+        start(app)
     for views in feature_modules("views"):
         app.register_blueprint(views.bp, url_prefix=getattr(views, "URL_PREFIX", None))
 

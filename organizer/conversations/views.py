@@ -118,6 +118,3 @@ def residents_lookup():
 # Each area's routes, mounted on this one blueprint (endpoints stay conversations.<view>).
 for _area in (views_doors, views_meetings, views_issues, views_commitments):
     _area.routes.register_on(bp)
-
-# The resident page's timeline reads conversations through these sources (registered on import).
-from organizer.conversations import timeline as _timeline  # noqa: E402, F401

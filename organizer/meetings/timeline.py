@@ -5,12 +5,11 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from organizer.extensions import db
+from organizer.kernel.contributions import TimelineEntry
 from organizer.kernel.time import aware_utc
 from organizer.meetings.models import Meeting, MeetingResident
-from organizer.residents.timeline import TimelineEntry, timeline_source
 
 
-@timeline_source
 def meetings_attended(resident_ids: list[int], viewer) -> list[tuple[int, TimelineEntry]]:
     """One entry per meeting a resident was invited to (organizers and leaders only)."""
     if not resident_ids or not viewer.has_role("organizer", "leader"):

@@ -13,9 +13,7 @@ from organizer.auth.permissions import require_role
 from organizer.db import write_intent
 from organizer.extensions import db
 from organizer.kernel.unit_of_work import check_version, commit, unit_of_work
-from organizer.meetings import calendar as _calendar  # noqa: F401 - registers meetings in the feeds
 from organizer.meetings import commitments, printing, services
-from organizer.meetings import timeline as _timeline  # noqa: F401  (registers the timeline source)
 from organizer.meetings.forms import (
     KIND_LABELS,
     ROLE_LABELS,

@@ -11,17 +11,13 @@ from organizer.auth.models import Role
 from organizer.auth.permissions import require_recent_auth, require_role
 from organizer.db import utcnow
 from organizer.extensions import db
-from organizer.features import feature_modules
 from organizer.kernel.unit_of_work import commit
 from organizer.printing.pdf import pdf_response, render_pdf
-from organizer.privacy import services, tracking  # noqa: F401 - tracking registers the revision hook
+from organizer.privacy import services
 from organizer.privacy.forms import ErasureForm, ObjectionForm, PurgeForm
 from organizer.residents.history import FIELD_LABELS as RESIDENT_FIELD_LABELS
 from organizer.residents.labels import CONSENT_LABELS
 from organizer.residents.models import Resident
-
-# Each feature's organizer/<feature>/privacy.py registers its erasers and subject-access sections.
-PRIVACY_MODULES = feature_modules("privacy")
 
 bp = Blueprint("privacy", __name__)
 URL_PREFIX = "/privacy"

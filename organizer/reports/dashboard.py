@@ -1,9 +1,9 @@
 """The dashboard (home page after sign-in): panels computed here, drawn as server-side SVG with tables.
 
-Panels plug in through DASHBOARD_PANELS: a Panel names its title, its template partial and a data function
-`data(viewer, today) -> dict | None` (None hides the panel). Other features add theirs by exposing
-`PANELS = [Panel(...)]` in `organizer/<feature>/dashboard.py`; `panels_for(viewer)` collects every feature's
-list (FEATURES order) and sorts by `order`. Canvassers only ever see the numbers of their current turfs.
+A Panel (organizer.kernel.contributions) names its title, its template partial and a data function
+`data(viewer, today) -> dict | None` (None hides the panel). Features list theirs in their contributions.py
+(`Contribution(panels=[...])`, this one's below as PANELS); `panels_for(viewer)` sorts them by `order`.
+Canvassers only ever see the numbers of their current turfs.
 """
 
 from collections.abc import Callable
@@ -18,7 +18,7 @@ from organizer.auth.models import Role
 from organizer.conversations.labels import RESULT_LABELS
 from organizer.conversations.models import DOOR_RESULTS, Commitment, DoorKnock
 from organizer.extensions import db
-from organizer.features import feature_modules
+from organizer.kernel.contributions import Panel, registry
 from organizer.kernel.time import local_today
 from organizer.reports.services import visible_turf_ids
 from organizer.reports.sources import (
@@ -41,18 +41,6 @@ COMMITMENT_DAYS = 90
 MAX_TURFS = 25
 
 
-@dataclass(frozen=True)
-class Panel:
-    """One dashboard panel: a title, a template partial and the function computing its data."""
-
-    key: str
-    title: object
-    template: str
-    data: Callable
-    order: int = 100
-    roles: tuple[str, ...] = ()  # () = every signed-in user
-
-
 DASHBOARD_PANELS: list[Panel] = []
 
 
@@ -69,7 +57,7 @@ def panel(key: str, title, template: str, order: int = 100, roles: tuple[str, ..
 def panels_for(viewer, today: date | None = None) -> list[tuple[Panel, dict]]:
     """Every feature's panels the viewer may see, with their data, in order; empty panels left out."""
     today = today or local_today()
-    panels = [p for module in feature_modules("dashboard") for p in getattr(module, "PANELS", [])]
+    panels = registry().panels
     result = []
     for item in sorted(panels, key=lambda p: (p.order, p.key)):
         if item.roles and not viewer.has_role(*item.roles):

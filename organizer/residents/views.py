@@ -22,7 +22,6 @@ from organizer.jobs.models import Job
 from organizer.kernel.unit_of_work import commit, unit_of_work
 from organizer.residents import (
     exporting,
-    history,  # noqa: F401 - registers the timeline source
     import_jobs,
     importing,
     services,
