@@ -50,9 +50,11 @@ bench: translations
 loadtest: translations
 	$(BIN)/python -m bench.loadtest
 
+# Style, complexity and the layers contract (pyproject.toml: [tool.ruff], [tool.importlinter]).
 lint: install
 	$(BIN)/ruff check organizer tests migrations bench wsgi.py
 	$(BIN)/ruff format --check organizer tests bench wsgi.py
+	$(BIN)/lint-imports
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts $(TRANSLATIONS)/*/LC_MESSAGES/*.mo

@@ -1,4 +1,10 @@
-"""Organizer: a CRM for grassroots community organizing."""
+"""Organizer: a CRM for grassroots community organizing.
+
+The register_* functions import what they wire when an app is built, not when `organizer` is imported: the
+features import `organizer.extensions` and friends from this package, and tools that only need the package
+(Alembic's env, `organizer.config`) must not load every feature. Those are the only function-level imports
+kept on purpose (see ARCHITECTURE.md, "Layers").
+"""
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix

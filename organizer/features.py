@@ -23,6 +23,7 @@ FEATURES = (
     "reports",
     "privacy",
     "jobs",
+    "audit_log",
 )
 
 

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from organizer.db import TimestampMixin, VersionedMixin, utcnow
 from organizer.extensions import db
 from organizer.kernel.time import UTCDateTime
+from organizer.residents.models import Issue as Issue  # the issue vocabulary is the residents' (re-exported)
 
 # Result codes of a door knock, in the order printed on walk sheets.
 DOOR_RESULTS = (
@@ -27,18 +28,6 @@ door_knock_issues = Table(
     Column("door_knock_id", ForeignKey("door_knocks.id", ondelete="CASCADE"), primary_key=True),
     Column("issue_id", ForeignKey("issues.id", ondelete="CASCADE"), primary_key=True),
 )
-
-
-class Issue(TimestampMixin, db.Model):
-    """A problem people named (rent, street lighting, school canteen): the listening report's unit."""
-
-    __tablename__ = "issues"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(120))
-    # Accent- and case-free name: "loyers" and "Loyers" are one issue.
-    key: Mapped[str] = mapped_column(String(120), unique=True)
-    description: Mapped[str | None] = mapped_column(Text)
 
 
 class DoorKnock(TimestampMixin, db.Model):

@@ -35,7 +35,7 @@ from organizer.residents.models import (
     resident_issues,
 )
 from organizer.residents.normalize import fold, name_key
-from organizer.turfs.access import assigned_household_ids
+from organizer.residents.services import door_scope, get_or_create_issue, issue_key
 
 ISSUE_LINK_TABLES = (
     (door_knock_issues, "door_knock_id"),
@@ -63,8 +63,8 @@ def may_read_note(viewer, sensitive: bool, author_id: int | None) -> bool:
 
 
 def knockable_household_ids(user, today: date | None = None):
-    """A select of household ids in turfs assigned to `user` until today or later (organizer.turfs.access)."""
-    return assigned_household_ids(user, today)
+    """A select of household ids `user` may knock at (the door scope, organizer.residents.services.door_scope)."""
+    return door_scope(user, today)
 
 
 def may_knock(user, household_id: int, today: date | None = None) -> bool:
@@ -141,24 +141,6 @@ def add_resident_on_the_spot(
 
 
 # --- Issues ----------------------------------------------------------------------------------------------
-
-
-def issue_key(name: str) -> str:
-    return fold(name)[:120]
-
-
-def get_or_create_issue(name: str) -> Issue | None:
-    """The issue with this (folded) name, created if new; None for a blank name."""
-    name = " ".join((name or "").split())[:120]
-    key = issue_key(name)
-    if not key:
-        return None
-    issue = db.session.scalar(select(Issue).where(Issue.key == key))
-    if issue is None:
-        issue = Issue(name=name, key=key)
-        db.session.add(issue)
-        db.session.flush()
-    return issue
 
 
 def issues_from(ids: list[int] | None, new_names: str | None) -> list[Issue]:

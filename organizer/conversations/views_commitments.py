@@ -27,6 +27,7 @@ from organizer.kernel.time import local_today
 from organizer.kernel.unit_of_work import check_version, commit, unit_of_work
 from organizer.residents.labels import STAGE_LABELS
 from organizer.residents.models import Resident
+from organizer.security import is_safe_next
 
 routes = Routes()
 
@@ -101,8 +102,6 @@ def new_commitment():
 
 
 def _back_url(default: str) -> str:
-    from organizer.security import is_safe_next
-
     target = request.values.get("next")
     return target if is_safe_next(target) else default
 

@@ -15,6 +15,8 @@ from datetime import date, datetime
 
 from flask import current_app
 
+from organizer.kernel.time import local_today
+
 REGISTRY_KEY = "organizer.registry"
 
 
@@ -76,6 +78,12 @@ SubjectSection = Callable[[object], tuple[str, list[dict]]]
 Eraser = Callable[[list[int]], dict[str, int]]
 
 
+# --- which doors a canvasser may see (the one access rule, read by residents and conversations) -----------
+# (user, today=None) -> a SELECT of the household ids behind the doors `user` may see; one feature provides it
+# (turfs: the doors of the turfs assigned to them, while the assignment lasts).
+DoorScope = Callable[..., object]
+
+
 # --- background job kinds (run by jobs) ---------------------------------------------------------------------
 @dataclass(frozen=True)
 class JobKind:
@@ -103,6 +111,7 @@ class Contribution:
     subject_sections: Sequence[SubjectSection] = ()
     erasers: Sequence[Eraser] = ()
     job_kinds: Sequence[JobKind] = ()
+    door_scope: DoorScope | None = None
     # Run once by create_app with the app (e.g. a database event listener a feature needs everywhere).
     startup: Sequence[Callable[[object], None]] = ()
 
@@ -118,6 +127,10 @@ class Registry:
         self.subject_sections: tuple[SubjectSection, ...] = tuple(s for c in contributions for s in c.subject_sections)
         self.erasers: tuple[Eraser, ...] = tuple(e for c in contributions for e in c.erasers)
         self.startup: tuple[Callable[[object], None], ...] = tuple(s for c in contributions for s in c.startup)
+        scopes = [c.door_scope for c in contributions if c.door_scope is not None]
+        if len(scopes) > 1:
+            raise ValueError("more than one feature says which doors a canvasser may see")
+        self.door_scope: DoorScope | None = scopes[0] if scopes else None
         self.job_kinds: dict[str, JobKind] = {}
         for contribution in contributions:
             for kind in contribution.job_kinds:
@@ -129,3 +142,17 @@ class Registry:
 def registry() -> Registry:
     """The running app's registry (built by create_app from every feature's contributions)."""
     return current_app.extensions[REGISTRY_KEY]
+
+
+def panels_for(viewer, today: date | None = None) -> list[tuple[Panel, dict]]:
+    """Every feature's panels the viewer may see, with their data, in order; empty panels left out."""
+    today = today or local_today()
+    panels = registry().panels
+    result = []
+    for item in sorted(panels, key=lambda p: (p.order, p.key)):
+        if item.roles and not viewer.has_role(*item.roles):
+            continue
+        data = item.data(viewer, today)
+        if data is not None:
+            result.append((item, data))
+    return result

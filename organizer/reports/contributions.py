@@ -1,6 +1,6 @@
-"""What reports add: the dashboard's own panels (listening, coverage, commitments, ladder)."""
+"""What reports add: the dashboard's own panels (getting started, listening, coverage, commitments, ladder)."""
 
 from organizer.kernel.contributions import Contribution
-from organizer.reports.dashboard import PANELS
+from organizer.reports import dashboard, getting_started
 
-CONTRIBUTION = Contribution(panels=PANELS)
+CONTRIBUTION = Contribution(panels=[*getting_started.PANELS, *dashboard.PANELS])

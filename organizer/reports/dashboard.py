@@ -17,9 +17,10 @@ from sqlalchemy import func, or_, select
 from organizer.auth.models import Role
 from organizer.conversations.labels import RESULT_LABELS
 from organizer.conversations.models import DOOR_RESULTS, Commitment, DoorKnock
+from organizer.conversations.services import follow_ups
 from organizer.extensions import db
-from organizer.kernel.contributions import Panel, registry
-from organizer.kernel.time import local_today
+from organizer.kernel.contributions import Panel
+from organizer.kernel.contributions import panels_for as panels_for  # where the home page's panels are drawn
 from organizer.reports.services import visible_turf_ids
 from organizer.reports.sources import (
     SOURCES,
@@ -52,20 +53,6 @@ def panel(key: str, title, template: str, order: int = 100, roles: tuple[str, ..
         return function
 
     return register
-
-
-def panels_for(viewer, today: date | None = None) -> list[tuple[Panel, dict]]:
-    """Every feature's panels the viewer may see, with their data, in order; empty panels left out."""
-    today = today or local_today()
-    panels = registry().panels
-    result = []
-    for item in sorted(panels, key=lambda p: (p.order, p.key)):
-        if item.roles and not viewer.has_role(*item.roles):
-            continue
-        data = item.data(viewer, today)
-        if data is not None:
-            result.append((item, data))
-    return result
 
 
 # --- Charts (geometry computed here, drawn by templates/reports/_charts.html) ----------------------------
@@ -361,8 +348,6 @@ def commitments_kept(viewer, today: date) -> dict | None:
 @panel("follow_ups", _l("My follow-ups"), "reports/panels/follow_ups.html", order=5)
 def my_follow_ups(viewer, today: date) -> dict:
     """The viewer's open promises and one-on-ones to follow up (from the conversations feature)."""
-    from organizer.conversations.services import follow_ups
-
     follow = follow_ups(viewer, today)
     return {"follow": follow, "today": today}
 

@@ -38,6 +38,18 @@ resident_issues = Table(
 )
 
 
+class Issue(TimestampMixin, db.Model):
+    """A problem people named (rent, street lighting, school canteen): the listening report's unit."""
+
+    __tablename__ = "issues"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    # Accent- and case-free name: "loyers" and "Loyers" are one issue.
+    key: Mapped[str] = mapped_column(String(120), unique=True)
+    description: Mapped[str | None] = mapped_column(Text)
+
+
 class Address(TimestampMixin, db.Model):
     """A place one can knock at: number + suffix on a street, down to the door."""
 

@@ -16,8 +16,8 @@ from sqlalchemy.orm import selectinload
 from organizer.audit import services as audit
 from organizer.auth.models import User
 from organizer.auth.permissions import require_recent_auth, require_role
-from organizer.conversations.models import Issue
 from organizer.extensions import db
+from organizer.jobs import services as jobs
 from organizer.jobs.models import Job
 from organizer.kernel.unit_of_work import commit, unit_of_work
 from organizer.residents import (
@@ -34,9 +34,8 @@ from organizer.residents.forms import (
     ResidentForm,
 )
 from organizer.residents.labels import CONSENT_LABELS, STAGE_LABELS
-from organizer.residents.models import Household, Resident, Tag
+from organizer.residents.models import Address, Household, Issue, Resident, Tag
 from organizer.residents.timeline import timeline_for
-from organizer.turfs.models import Turf
 
 bp = Blueprint("residents", __name__)
 bp.add_app_template_global(services.full_address, "full_address")
@@ -83,7 +82,9 @@ def _choices():
     # (id, name) rows, not objects: a city has hundreds of turfs, and the list page is the busiest page.
     tags = db.session.execute(select(Tag.id, Tag.name).order_by(Tag.name)).all()
     issues = db.session.execute(select(Issue.id, Issue.name).order_by(Issue.name)).all()
-    turfs = db.session.execute(select(Turf.id, Turf.name).order_by(Turf.name)).all()
+    # Turfs are a layer above residents: reached through Address.turf's mapped class, not imported.
+    turf = Address.turf.property.mapper.class_
+    turfs = db.session.execute(select(turf.id, turf.name).order_by(turf.name)).all()
     return tags, issues, turfs
 
 
@@ -370,8 +371,6 @@ def _save_meta(token: str, meta: dict) -> None:
 
 def _start(kind: str, token: str, meta: dict, **extra):
     """Queue the check or the import of the stashed file, then show its progress page."""
-    from organizer.jobs import services as jobs
-
     params = {
         "token": token,
         "folder": str(_import_folder().resolve()),

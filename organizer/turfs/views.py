@@ -16,6 +16,7 @@ from organizer.auth.models import User
 from organizer.auth.permissions import require_role
 from organizer.conversations.labels import RESULT_LABELS
 from organizer.extensions import db
+from organizer.jobs import services as jobs
 from organizer.kernel.unit_of_work import commit, unit_of_work
 from organizer.printing.pdf import pdf_response
 from organizer.residents.models import Address
@@ -308,8 +309,6 @@ def walk_sheet(turf_id: int):
 @require_role(*EVERYONE)
 def print_many():
     """Several turfs at once, printed in the background: one PDF, or a zip of one PDF per turf."""
-    from organizer.jobs import services as jobs
-
     ids = sorted({int(value) for value in request.form.getlist("turf") if value.isdigit()})
     if not ids:
         flash(_("Tick the turfs to print."), "error")

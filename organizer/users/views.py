@@ -1,12 +1,13 @@
 """Administrators manage who has access, with which role."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
 from organizer.auth import services
+from organizer.auth.matrix import RECORD_RULES, permission_matrix
 from organizer.auth.models import ROLE_LABELS, Role, User
 from organizer.auth.permissions import require_role
 from organizer.extensions import db
@@ -125,10 +126,6 @@ def new_invitation(user_id: int):
 @require_role(Role.ADMIN)
 def permissions():
     """Who can open which page, read off the rules the views enforce, and the record-level rules."""
-    from flask import current_app
-
-    from organizer.auth.matrix import RECORD_RULES, permission_matrix
-
     return render_template(
         "users/permissions.html",
         rows=permission_matrix(current_app),
