@@ -87,11 +87,14 @@ def conflict_response(record, form, *, rows=None, title=None, cancel_url=None, h
     compared = field_rows(record, form, hidden) if record is not None and form is not None else []
     if rows is not None and record is not None:
         compared += rows(record)
+    # What differs comes first and alone (a phone shows three columns only for a few rows); the rest is counted.
+    differing = [row for row in compared if row[1] != row[2]]
     resend = [(key, value) for key, value in request.form.items(multi=True) if key not in ("csrf_token", "version")]
     page = render_template(
         "conflict.html",
         title=title or _("Someone else saved this record while you were editing it"),
-        rows=compared,
+        rows=differing or compared,
+        same=len(compared) - len(differing) if differing else 0,
         resend=resend,
         version=getattr(record, "version", None),
         action_url=request.path,
