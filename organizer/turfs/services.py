@@ -497,7 +497,9 @@ def last_knocks(household_ids) -> dict[int, DoorKnock]:
 
 
 def turf_doors(turf: Turf, rural: bool = False) -> list[Door]:
-    """The doors of `turf` in walking order, residents filtered for printing."""
+    """The doors of `turf` in walking order, residents filtered for printing (rural order when asked or
+    when the turf is set so)."""
+    rural = rural or bool((turf.rule or {}).get("rural"))
     addresses = db.session.scalars(
         select(Address)
         .where(Address.turf_id == turf.id)
