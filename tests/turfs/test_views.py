@@ -75,7 +75,7 @@ def test_turf_page_print_is_audited_and_bundles(app, client, make_user):
     mine, other, _household, _talker = setup_turfs(app, canvasser_id)
     client.login(organizer)
     page = client.get(f"/turfs/{mine}").get_data(as_text=True)
-    assert "Print walk sheet" in page and '<svg class="turf-map"' in page and "<polyline" in page
+    assert "Print walk sheet" in page and 'data-map="turf"' in page and 'class="route-map"' in page
     response = client.get(f"/turfs/{mine}/walk-sheet.pdf?paper=letter&lang=en")
     assert response.status_code == 200 and response.data.startswith(b"%PDF")
     assert response.headers["Cache-Control"] == "no-store"
