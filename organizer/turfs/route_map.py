@@ -61,13 +61,13 @@ def route_svg(doors, width: int = 360, height: int = 220, margin: int = 14) -> M
         x, y = project(*street["points"][len(street["points"]) // 2])
         name = escape(street["name"])
         # A white outline under the name keeps it readable over lines.
-        parts.append(
-            f'<text x="{x}" y="{y - 5}" font-size="8" text-anchor="middle" stroke="#fff" stroke-width="2.5">{name}</text>'
-        )
-        parts.append(f'<text x="{x}" y="{y - 5}" font-size="8" text-anchor="middle" fill="#000">{name}</text>')
+        at = f'x="{x}" y="{y - 5}" font-size="8" text-anchor="middle"'
+        parts.append(f'<text {at} stroke="#fff" stroke-width="2.5">{name}</text>')
+        parts.append(f'<text {at} fill="#000">{name}</text>')
     start_x, start_y = route[0]
     end_x, end_y = route[-1]
-    parts.append(f'<rect x="{end_x - 4}" y="{end_y - 4}" width="8" height="8" fill="#fff" stroke="#000" stroke-width="1.5"/>')
+    end = f'x="{end_x - 4}" y="{end_y - 4}" width="8" height="8"'
+    parts.append(f'<rect {end} fill="#fff" stroke="#000" stroke-width="1.5"/>')
     parts.append(f'<circle cx="{start_x}" cy="{start_y}" r="6" fill="#000"/>')
     anchor = "start" if start_x < width * 0.7 else "end"
     offset = 9 if anchor == "start" else -9
