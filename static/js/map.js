@@ -27,6 +27,8 @@
       element.classList.add("no-tiles");
     }
     map.attributionControl.setPrefix(false);
+    // A view before any layer (the canvas renderer needs one); the data's bounds come next.
+    map.setView([46.6, 2.4], 5);
     return map;
   }
 
