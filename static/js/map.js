@@ -35,7 +35,7 @@
   function drawStreets(map, streets) {
     var layer = L.layerGroup();
     (streets || []).forEach(function (street) {
-      L.polyline(street.points, { className: "map-street", weight: 6, interactive: false }).addTo(layer);
+      L.polyline(street.points, { color: "#bfc5d2", opacity: 1, weight: 6, lineCap: "round", interactive: false }).addTo(layer);
     });
     return layer.addTo(map);
   }
@@ -71,8 +71,8 @@
       setPosition: function (lat, lon, accuracy) {
         if (position) { position.remove(); }
         position = L.layerGroup([
-          L.circle([lat, lon], { radius: accuracy || 10, className: "map-position-area", interactive: false }),
-          L.circleMarker([lat, lon], { radius: 7, className: "map-position" })
+          L.circle([lat, lon], { radius: accuracy || 10, color: "#1d4fa8", weight: 1, fillOpacity: 0.12, interactive: false }),
+          L.circleMarker([lat, lon], { radius: 7, color: "#ffffff", weight: 2, fillColor: "#1d4fa8", fillOpacity: 1 })
         ]).addTo(map);
       },
       clearPosition: function () { if (position) { position.remove(); position = null; } }
@@ -83,7 +83,7 @@
       .then(function (data) {
         drawStreets(map, data.streets);
         if (data.route.length > 1) {
-          L.polyline(data.route, { className: "map-route", weight: 3, interactive: false }).addTo(map);
+          L.polyline(data.route, { color: "#1d2433", opacity: 0.9, dashArray: "6 4", weight: 2.5, interactive: false }).addTo(map);
         }
         var bounds = [];
         data.doors.forEach(function (door) {
@@ -236,7 +236,7 @@
         element.dispatchEvent(new CustomEvent("map:ready"));
         if (field("polygon").value || streets().length || field("address_ids").value) {
           state.polygon = parse(field("polygon").value, null);
-          if (state.polygon) { state.layer = L.geoJSON(state.polygon, { className: "map-drawn" }).addTo(map); }
+          if (state.polygon) { state.layer = L.geoJSON(state.polygon, { color: "#1d4fa8", weight: 2, fillOpacity: 0.08 }).addTo(map); }
           _ids(field("address_ids").value).forEach(function (id) { state.added[id] = true; });
           _ids(field("exclude_ids").value).forEach(function (id) { state.excluded[id] = true; });
           refresh();
