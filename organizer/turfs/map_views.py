@@ -72,14 +72,16 @@ def _shape(text) -> dict | None:
         raise services.TurfError(_("The drawing could not be read: draw it again.")) from error
 
 
-def _selection(data) -> tuple[list[int], dict | None, list[str]]:
-    """The addresses chosen on the cutting page: inside the polygon, plus whole streets, plus doors
-    picked by hand, minus doors left out by hand."""
-    polygon = _shape(data.get("polygon"))
+def _selection(data) -> dict:
+    """The selection of the cutting page (a form or a JSON body): the polygon, whole streets, doors
+    picked by hand, doors left out by hand."""
     streets = data.getlist("street") if hasattr(data, "getlist") else list(data.get("streets") or [])
-    ids = mapping.select_ids(polygon, _ids(data.get("address_ids")), streets)
-    leave = set(_ids(data.get("exclude_ids")))
-    return [i for i in ids if i not in leave], polygon, streets
+    return {
+        "polygon": _shape(data.get("polygon")),
+        "address_ids": _ids(data.get("address_ids")),
+        "streets": [str(street) for street in streets],
+        "exclude_ids": _ids(data.get("exclude_ids")),
+    }
 
 
 @bp.route("/map")
@@ -113,9 +115,8 @@ def preview():
     if not isinstance(data, dict):
         return jsonify({"error": _("Send the selection as JSON.")}), 400
     try:
-        ids, _polygon, _streets = _selection(data)
         own = data.get("turf_id")
-        result = mapping.preview_area(ids, own if isinstance(own, int) else None)
+        result = mapping.preview_selection(**_selection(data), own_turf_id=own if isinstance(own, int) else None)
     except services.TurfError as error:
         return jsonify({"error": str(error)}), 422
     return jsonify(result.as_json())
@@ -129,14 +130,15 @@ def create():
     form = request.form
     status = 200
     preview = None
-    ids: list[int] = []
+    selection: dict = {}
     try:
-        ids, polygon, _streets = _selection(form)
+        selection = _selection(form)
+        ids = mapping.select_ids(**selection)
         if form.get("step") != "preview":
             turf = mapping.create_from_map(
                 form.get("name", ""),
                 ids,
-                polygon,
+                selection["polygon"],
                 take=form.get("others") == "take",
                 created_by_id=current_user.id,
                 script=(form.get("script") or "").strip() or None,
@@ -156,8 +158,8 @@ def create():
         db.session.rollback()
         flash(str(error), "error")
         status = 422
-    if ids:
-        preview = mapping.preview_area(ids)
+    if selection:
+        preview = mapping.preview_selection(**selection)
     streets = mapping.streets_by_commune()
     return (
         render_template(

@@ -65,74 +65,96 @@ def _located(query):
     return query.where(Address.lat.is_not(None), Address.lon.is_not(None))
 
 
-def select_ids(polygon: dict | None = None, address_ids=(), streets=()) -> list[int]:
-    """Address ids inside `polygon`, plus those picked by hand, plus whole streets ("street key|commune",
-    or a bare street key for that street in every commune)."""
-    chosen: set[int] = set()
+def _chosen(polygon: dict | None, address_ids=(), streets=(), exclude_ids=()) -> tuple[dict[int, int | None], tuple]:
+    """{address id: its turf id} of the addresses inside `polygon`, plus those picked by hand, plus whole
+    streets ("street key|commune", or a bare key for that street in every commune), minus those left out;
+    and the polygon's bounds when only the polygon chose (so counts can be read by range, not by id)."""
+    chosen: dict[int, int | None] = {}
+    bounds: tuple = ()
     if polygon:
         area = geometry.polygon_shape(polygon)
         if not area.is_empty:
             west, south, east, north = area.bounds
+            bounds = (Address.lat.between(south, north), Address.lon.between(west, east))
             rows = db.session.execute(
-                select(Address.id, Address.lon, Address.lat).where(
-                    Address.lat.between(south, north), Address.lon.between(west, east)
-                )
+                select(Address.id, Address.lon, Address.lat, Address.turf_id).where(*bounds)
             ).all()
             if rows:
-                ids, lons, lats = zip(*rows, strict=True)
+                ids, lons, lats, turfs = zip(*rows, strict=True)
                 mask = geometry.inside_mask(area, lons, lats)
-                chosen.update(np.asarray(ids)[mask].tolist())
-    picked = {int(value) for value in address_ids}
+                chosen.update(zip(np.asarray(ids)[mask].tolist(), np.asarray(turfs, dtype=object)[mask], strict=True))
+    picked = sorted({int(value) for value in address_ids})
     for start in range(0, len(picked), 500):
-        chunk = sorted(picked)[start : start + 500]
-        chosen.update(db.session.scalars(select(Address.id).where(Address.id.in_(chunk))))
+        query = select(Address.id, Address.turf_id).where(Address.id.in_(picked[start : start + 500]))
+        chosen.update(db.session.execute(query).all())
+        bounds = ()
     conditions = []
     for value in streets:
-        key, _bar, city = str(value).partition("|")
+        key, bar, city = str(value).partition("|")
         if key:
             condition = Address.street_key == key
-            conditions.append(and_(condition, func.coalesce(Address.city, "") == city) if _bar else condition)
+            conditions.append(and_(condition, func.coalesce(Address.city, "") == city) if bar else condition)
     if conditions:
-        chosen.update(db.session.scalars(select(Address.id).where(or_(*conditions))))
-    return sorted(chosen)
+        chosen.update(db.session.execute(select(Address.id, Address.turf_id).where(or_(*conditions))).all())
+        bounds = ()
+    for value in exclude_ids:
+        chosen.pop(int(value), None)
+    return chosen, bounds
 
 
-def preview_area(ids: list[int], own_turf_id: int | None = None) -> AreaPreview:
-    """Doors, residents, do-not-knock doors of these addresses, and which belong to another turf.
+def select_ids(polygon: dict | None = None, address_ids=(), streets=(), exclude_ids=()) -> list[int]:
+    """The address ids a selection holds (see _chosen), sorted."""
+    return sorted(_chosen(polygon, address_ids, streets, exclude_ids)[0])
 
-    Counted as the walk sheet counts: a household with residents is a door, an address with none is one."""
-    preview = AreaPreview(ids=list(ids))
-    if not ids:
+
+def preview_selection(
+    polygon: dict | None = None, address_ids=(), streets=(), exclude_ids=(), own_turf_id: int | None = None
+) -> AreaPreview:
+    """Doors, residents and do-not-knock doors of a selection, and which of its addresses belong to
+    another turf than `own_turf_id`. Counted as the walk sheet counts: each household with residents is a
+    door, an address with none is one door. Reads, never writes."""
+    chosen, bounds = _chosen(polygon, address_ids, streets, exclude_ids)
+    preview = AreaPreview(ids=sorted(chosen))
+    if not chosen:
         return preview
-    per_address: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    turf_of: dict[int, int | None] = {}
-    for start in range(0, len(ids), 2000):
-        chunk = ids[start : start + 2000]
-        turf_of.update(db.session.execute(select(Address.id, Address.turf_id).where(Address.id.in_(chunk))).all())
-        rows = db.session.execute(
-            select(
-                Household.address_id,
-                func.count(Resident.id),
-                func.sum(case((Resident.do_not_contact.is_(True), 1), else_=0)),
-            )
-            .join(Resident, Resident.household_id == Household.id)
-            .where(Household.address_id.in_(chunk))
-            .group_by(Household.id, Household.address_id)
+    counts = (
+        select(
+            Household.address_id,
+            func.count(Resident.id),
+            func.sum(case((Resident.do_not_contact.is_(True), 1), else_=0)),
         )
-        for address_id, residents, quiet in rows:
-            per_address[address_id].append((residents, quiet or 0))
+        .join(Resident, Resident.household_id == Household.id)
+        .group_by(Household.id, Household.address_id)
+    )
+    if bounds:
+        # Only a polygon chose: read the households of its bounding box at once, keep those inside.
+        batches = [counts.join(Address, Address.id == Household.address_id).where(*bounds)]
+    else:
+        batches = [
+            counts.where(Household.address_id.in_(preview.ids[start : start + 500]))
+            for start in range(0, len(preview.ids), 500)
+        ]
+    households = defaultdict(int)
+    for query in batches:
+        for address_id, residents, quiet in db.session.connection().execute(query):
+            if address_id in chosen:
+                households[address_id] += 1
+                preview.residents += residents
+                preview.do_not_knock += 1 if quiet and quiet == residents else 0
+    preview.doors = len(chosen) + sum(count - 1 for count in households.values())
     taken: dict[int, list[int]] = defaultdict(list)
-    for address_id in ids:
-        households = per_address.get(address_id, [])
-        preview.doors += max(1, len(households))
-        preview.residents += sum(residents for residents, _quiet in households)
-        preview.do_not_knock += sum(1 for residents, quiet in households if residents and quiet == residents)
-        turf_id = turf_of.get(address_id)
+    for address_id in preview.ids:
+        turf_id = chosen[address_id]
         if turf_id is not None and turf_id != own_turf_id:
             taken[turf_id].append(address_id)
     names = dict(db.session.execute(select(Turf.id, Turf.name).where(Turf.id.in_(list(taken)))).all())
     preview.taken = {turf_id: (names.get(turf_id, "?"), found) for turf_id, found in taken.items()}
     return preview
+
+
+def preview_area(ids: list[int], own_turf_id: int | None = None) -> AreaPreview:
+    """The preview of these address ids (picked by hand)."""
+    return preview_selection(address_ids=ids, own_turf_id=own_turf_id)
 
 
 def create_from_map(
