@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from shapely.geometry import LineString, MultiPolygon, Polygon, box, shape
 from shapely.ops import split
 
-from organizer.turfs.services import TurfError
+from organizer.turfs.errors import TurfError
 
 # How far (in degrees) a splitting line is stretched past its ends, so that it crosses the whole turf.
 _STRETCH = 1.0
@@ -23,7 +23,7 @@ def polygon_shape(geometry: dict | str) -> Polygon | MultiPolygon:
 
     Self-crossing drawings are repaired (make_valid); a shape of no area (a hole as large as its outline,
     three points in a row) is empty and holds no door. Raises TurfError on anything that is not an area."""
-    from organizer.turfs.services import parse_geojson
+    from organizer.turfs.cutting import parse_geojson
 
     text = geometry if isinstance(geometry, str | bytes) else json.dumps(geometry)
     parsed = parse_geojson(text)
