@@ -15,11 +15,11 @@ from organizer.extensions import db
 from organizer.residents.models import Address, Household, Resident
 from organizer.residents.normalize import fold
 from organizer.turfs import geometry
-from organizer.turfs.models import Turf
-from organizer.turfs.ordering import street_of
 from organizer.turfs.cutting import TurfRule, _set_turf, create_turf, ensure_households, preview_cut
 from organizer.turfs.doors import RESULT_COLOURS, RESULT_SHORT_CODES, address_line, turf_doors
 from organizer.turfs.errors import OverlapError, TurfError
+from organizer.turfs.models import Turf
+from organizer.turfs.ordering import street_of
 
 # Points per street line at most: a street drawn from its doors, smoothed.
 _LINE_POINTS = 12
