@@ -146,8 +146,12 @@ def create():
             doors = len(services.turf_doors(turf))
             audit.record("turf.create", turf, addresses=len(ids), via="map")
             db.session.commit()
-            one, many = "Turf %(name)s created with %(num)d door.", "Turf %(name)s created with %(num)d doors."
-            message = ngettext(one, many, doors, name=turf.name)
+            message = ngettext(
+                "Turf %(name)s created with %(num)d door.",
+                "Turf %(name)s created with %(num)d doors.",
+                doors,
+                name=turf.name,
+            )
             flash(message, "success")
             return redirect(url_for("turfs.show", turf_id=turf.id))
     except services.OverlapError:

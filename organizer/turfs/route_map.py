@@ -37,9 +37,10 @@ def route_svg(doors, width: int = 360, height: int = 220, margin: int = 14) -> M
     if not located:
         return Markup("")
     project = _projector([(a.lat, a.lon) for a in located], width, height, margin)
+    title = escape(_("Map of the turf and its route"))
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="route-map" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" role="img" aria-label="{escape(_("Map of the turf and its route"))}">',
+        f'width="{width}" height="{height}" role="img" aria-label="{title}">',
         f'<rect x="0.5" y="0.5" width="{width - 1}" height="{height - 1}" fill="#fff" stroke="#000" stroke-width="1"/>',
     ]
     lines = street_lines(located)
