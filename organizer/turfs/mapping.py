@@ -209,6 +209,17 @@ def merge_turfs(turf: Turf, other: Turf) -> int:
     return len(ids)
 
 
+def set_rural(turf: Turf, rural: bool) -> None:
+    """Walk this turf in rural order (by number along each road) or not; kept in its rule."""
+    rule = dict(turf.rule or {})
+    if rural:
+        rule["rural"] = True
+    else:
+        rule.pop("rural", None)
+    turf.rule = rule
+    db.session.flush()
+
+
 def street_line(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
     """A street drawn from its doors' (lat, lon): along the points' main direction, averaged in a few
     steps (the doors stand on both sides; the line runs between them)."""

@@ -20,7 +20,7 @@ from organizer.extensions import db
 from organizer.printing.pdf import pdf_response
 from organizer.residents.models import Address
 from organizer.turfs import jobs as turf_jobs
-from organizer.turfs import map_views, route_map, services, walksheet
+from organizer.turfs import map_views, mapping, route_map, services, walksheet
 from organizer.turfs.forms import AssignForm, CutForm, EditForm
 from organizer.turfs.models import Turf, TurfAssignment
 
@@ -195,7 +195,7 @@ def show(turf_id: int):
         assign_form.user_id.choices = [
             (u.id, f"{u.display_name} ({u.role_label})") for u in services.assignable_users()
         ]
-        edit_form = EditForm(formdata=None, obj=turf)
+        edit_form = EditForm(formdata=None, obj=turf, rural=bool((turf.rule or {}).get("rural")))
     audit.record_now("turf.view", turf)
     return render_template(
         "turfs/show.html",
@@ -230,6 +230,7 @@ def edit(turf_id: int):
     if form.validate_on_submit():
         try:
             services.update_turf(turf, form.name.data, form.script.data, form.description.data)
+            mapping.set_rural(turf, form.rural.data)
             audit.record("turf.update", turf)
             db.session.commit()
             flash(_("Turf saved."), "success")

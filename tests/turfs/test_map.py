@@ -202,3 +202,24 @@ def test_tile_host_only_in_img_src(app, client):
     csp = client.get("/login").headers["Content-Security-Policy"]
     assert "img-src 'self' data: https://tile.openstreetmap.org;" in csp
     assert csp.count("tile.openstreetmap.org") == 1 and "connect-src 'self';" in csp
+
+
+def test_rural_turf_setting_orders_the_sheet_the_grid_and_the_map(app, client, make_user, ban):
+    _id, email = make_user("organizer")
+    with app.app_context():
+        turf_id = services.create_turf("Landres", TurfRule(streets=["rue de landres"])).id
+        db.session.commit()
+    client.login(email)
+    form = {"name": "Landres", "script": "", "description": "", "rural": "y"}
+    assert client.post_form(f"/turfs/{turf_id}/edit", form).status_code == 302
+    data = client.get(f"/turfs/{turf_id}/map.json").get_json()
+    numbers = [int(d["label"].split()[0]) for d in data["doors"]]
+    assert numbers == [1, 2, 3, 4, 5, 7, 9, 11, 13, 15, 17, 19, 21, 21, 23, 25]  # along the road
+    with app.app_context():
+        turf = db.session.get(Turf, turf_id)
+        assert turf.rule["rural"] is True
+        assert [d.address.number for d in services.turf_doors(turf)] == numbers  # sheet and grid share it
+    assert client.post_form(f"/turfs/{turf_id}/edit", {**form, "rural": ""}).status_code == 302
+    with app.app_context():
+        numbers = [d.address.number for d in services.turf_doors(db.session.get(Turf, turf_id))]
+        assert numbers[-2:] == [4, 2]  # back to up one side, down the other
