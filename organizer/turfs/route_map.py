@@ -58,8 +58,15 @@ def route_svg(doors, width: int = 360, height: int = 220, margin: int = 14) -> M
         parts.append(f'<polyline points="{path}" fill="none" stroke="#000" stroke-width="1.4" stroke-dasharray="4 2"/>')
     for x, y in route:
         parts.append(f'<circle cx="{x}" cy="{y}" r="1.6" fill="#000"/>')
-    for street in lines:
+    placed: list[tuple[float, float, float, float]] = []
+    for street in sorted(lines, key=lambda line: -len(line["points"])):
         x, y = project(*street["points"][len(street["points"]) // 2])
+        # Longer streets are named first; a name that would cover another one is left out.
+        half = len(street["name"]) * 2.2
+        box = (x - half, y - 13, x + half, y - 3)
+        if any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in placed):
+            continue
+        placed.append(box)
         name = escape(street["name"])
         # A white outline under the name keeps it readable over lines.
         at = f'x="{x}" y="{y - 5}" font-size="8" text-anchor="middle"'
