@@ -52,7 +52,8 @@ def test_draw_create_print_split_merge(page, live_app, live_user):
     assert_accessible(page)
 
     page.get_by_role("button", name="Draw an area").click()
-    _draw(page, "#cut-map", [(0.3, 0.25), (0.7, 0.25), (0.7, 0.75), (0.3, 0.75)])
+    # A small area in the middle of the commune: a few dozen doors keep the sheet quick to print.
+    _draw(page, "#cut-map", [(0.42, 0.38), (0.62, 0.38), (0.62, 0.62), (0.42, 0.62)])
     doors = page.get_by_test_id("preview-doors")
     expect(doors).not_to_have_text("0")
     shown = int(doors.inner_text())
@@ -101,3 +102,29 @@ def test_draw_create_print_split_merge(page, live_app, live_user):
     assert page.get_by_test_id("stat-doors").inner_text() == str(shown)
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Turf)) == 1
+
+
+@pytest.mark.parametrize("page", ["phone"], indirect=True)
+def test_cut_by_keyboard_with_the_street_list(page, live_app, live_user):
+    app, base = live_app
+    email = live_user("organizer", "nadia@example.org", "Nadia Benali")
+    with app.app_context():
+        load_ban_addresses({"rue de landres", "rue de la paix", "rue nationale"})
+        db.session.commit()
+    sign_in(page, base, email)
+    page.wait_for_url(f"{base}/")
+    page.goto(f"{base}/turfs/map")
+    page.wait_for_selector("#cut-map[data-doors]")
+    search = page.get_by_label("Search a street")
+    search.focus()
+    page.keyboard.type("landres")
+    expect(page.locator("#street-count")).to_have_text("1")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Space")
+    expect(page.get_by_test_id("preview-doors")).to_have_text("16")
+    page.get_by_label("Name of the turf").fill("Landres")
+    page.get_by_role("button", name="Create the turf").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r".*/turfs/\d+$"))
+    assert page.get_by_test_id("stat-doors").inner_text() == "16"
+    screenshot(page, "turf-map-keyboard")
