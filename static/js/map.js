@@ -27,6 +27,13 @@
       element.classList.add("no-tiles");
     }
     map.attributionControl.setPrefix(false);
+    // Pins shrink when zoomed out (labels stay while they can be read): see map.css.
+    function zoomClass() {
+      var zoom = map.getZoom();
+      element.classList.toggle("zoom-mid", zoom < 17 && zoom >= 15);
+      element.classList.toggle("zoom-far", zoom < 15);
+    }
+    map.on("zoomend", zoomClass);
     // A view before any layer (the canvas renderer needs one); the data's bounds come next.
     map.setView([46.6, 2.4], 5);
     return map;
