@@ -287,13 +287,13 @@ def streets_by_commune() -> list[dict]:
         select(
             Address.street_key,
             func.min(Address.street),
-            func.coalesce(Address.city, ""),
+            Address.city,
             func.count(),
             func.sum(case((Address.turf_id.is_(None), 1), else_=0)),
-        ).group_by(Address.street_key, func.coalesce(Address.city, ""))
+        ).group_by(Address.street_key, Address.city)
     ).all()
     streets = [
-        {"key": key, "name": name, "commune": city, "addresses": count, "free": int(free or 0)}
+        {"key": key, "name": name, "commune": city or "", "addresses": count, "free": int(free or 0)}
         for key, name, city, count, free in rows
     ]
     return sorted(streets, key=lambda s: (fold(s["commune"]), fold(s["name"])))
