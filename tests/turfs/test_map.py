@@ -223,3 +223,12 @@ def test_rural_turf_setting_orders_the_sheet_the_grid_and_the_map(app, client, m
     with app.app_context():
         numbers = [d.address.number for d in services.turf_doors(db.session.get(Turf, turf_id))]
         assert numbers[-2:] == [4, 2]  # back to up one side, down the other
+
+
+def test_cli_create_rural_turf(app, ban, runner):
+    result = runner.invoke(args=["turfs", "create", "Landres", "--street", "rue de landres", "--rural", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["rule"]["rural"] is True
+    with app.app_context():
+        doors = services.turf_doors(services.find_turf("Landres"))
+        assert [d.address.number for d in doors][:4] == [1, 2, 3, 4]
