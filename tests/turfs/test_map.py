@@ -2,14 +2,16 @@
 drawing (take or leave), splitting with a line or by hand, merging, the turf's map data, the street list,
 the printed route map, tile settings in the CSP."""
 
+import io
 import json
 
+from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from organizer.extensions import db
 from organizer.residents.models import Address
 from organizer.security import tile_source
-from organizer.turfs import geometry, mapping, route_map, services
+from organizer.turfs import geometry, mapping, route_map, services, walksheet
 from organizer.turfs.models import Turf
 from organizer.turfs.services import TurfRule
 from tests.turfs.conftest import add_resident, load_ban_addresses
@@ -232,3 +234,14 @@ def test_cli_create_rural_turf(app, ban, runner):
     with app.app_context():
         doors = services.turf_doors(services.find_turf("Landres"))
         assert [d.address.number for d in doors][:4] == [1, 2, 3, 4]
+
+
+def test_walk_sheet_header_carries_the_route_map(app):
+    with app.app_context(), app.test_request_context():
+        load_ban_addresses({"rue de landres"})
+        turf = services.create_turf("Landres", TurfRule(streets=["rue de landres"]))
+        html = walksheet.sheets_html([walksheet.sheet_context(turf)])
+        assert html.count('class="route-map"') == 1
+        sheet = walksheet.build_sheet(turf, lang="fr")
+    first = PdfReader(io.BytesIO(sheet.pdf)).pages[0].extract_text()
+    assert "Départ" in first  # the map's start, drawn by WeasyPrint from the inline SVG (nothing fetched)
