@@ -88,10 +88,11 @@ def _selection(data) -> dict:
 @require_role(*PLANNERS)
 def cut():
     """Cut a turf on the map (draw an area, click doors) or, by keyboard, by ticking streets."""
+    streets = mapping.streets_by_commune()
     return render_template(
         "turfs/map_cut.html",
-        streets=mapping.streets_by_commune(),
-        communes=sorted({s["commune"] for s in mapping.streets_by_commune() if s["commune"]}),
+        streets=streets,
+        communes=sorted({s["commune"] for s in streets if s["commune"]}),
         preview=None,
         form={},
         ticked=set(),

@@ -142,11 +142,6 @@ def preview_selection(
     return preview
 
 
-def preview_area(ids: list[int], own_turf_id: int | None = None) -> AreaPreview:
-    """The preview of these address ids (picked by hand)."""
-    return preview_selection(address_ids=ids, own_turf_id=own_turf_id)
-
-
 def create_from_map(
     name: str, ids: list[int], polygon: dict | None, take: bool, created_by_id: int | None, script: str | None = None
 ):
