@@ -21,8 +21,8 @@ _STRETCH = 1.0
 def polygon_shape(geometry: dict | str) -> Polygon | MultiPolygon:
     """A valid shapely (Multi)Polygon from a GeoJSON geometry, Feature or FeatureCollection (dict or text).
 
-    Self-crossing drawings are repaired (make_valid); a shape of no area (a hole as large as its outline,
-    three points in a row) is empty and holds no door. Raises TurfError on anything that is not an area."""
+    Self-crossing drawings are repaired; a shape of no area (a hole as large as its outline, three points
+    in a row) is empty and holds no door. Raises TurfError on anything that is not an area."""
     from organizer.turfs.cutting import parse_geojson
 
     text = geometry if isinstance(geometry, str | bytes) else json.dumps(geometry)
@@ -31,13 +31,26 @@ def polygon_shape(geometry: dict | str) -> Polygon | MultiPolygon:
         area = shape(parsed)
     except (ValueError, TypeError, shapely.errors.ShapelyError) as error:
         raise TurfError(_l("The polygon's coordinates cannot be read.")) from error
-    if area.is_empty or area.area == 0:
-        return Polygon()
     if not area.is_valid:
-        area = shapely.make_valid(area)
-        parts = [g for g in getattr(area, "geoms", [area]) if isinstance(g, Polygon | MultiPolygon)]
-        area = shapely.unary_union(parts) if parts else Polygon()
-    return area
+        area = _repair(area)
+    return Polygon() if area.is_empty else area
+
+
+def _areas(shape_):
+    """The polygonal parts of a repaired shape (make_valid may add lines and points)."""
+    parts = [g for g in getattr(shape_, "geoms", [shape_]) if isinstance(g, Polygon | MultiPolygon)]
+    return shapely.unary_union(parts) if parts else Polygon()
+
+
+def _repair(area):
+    """Each outline repaired on its own (a bow-tie keeps both lobes), then its holes taken out (a hole as
+    large as its outline leaves nothing)."""
+    pieces = []
+    for polygon in getattr(area, "geoms", [area]):
+        outline = _areas(shapely.make_valid(Polygon(polygon.exterior)))
+        holes = [_areas(shapely.make_valid(Polygon(ring))) for ring in polygon.interiors]
+        pieces.append(outline.difference(shapely.unary_union(holes)) if holes else outline)
+    return _areas(shapely.unary_union(pieces))
 
 
 def inside_mask(area, lons, lats) -> np.ndarray:
