@@ -42,6 +42,7 @@ from organizer.turfs.doors import (
     RESULT_SHORT_CODES,
     SHORT_CODE_RESULTS,
     Door,
+    TurfMap,
     TurfStats,
     address_details,
     address_line,
@@ -50,6 +51,7 @@ from organizer.turfs.doors import (
     parse_short_door_id,
     short_door_id,
     turf_doors,
+    turf_map,
     turf_stats,
 )
 from organizer.turfs.errors import OverlapError, TurfError
@@ -86,8 +88,10 @@ __all__ = [
     "SIDES",
     "streets_and_areas",
     "turf_doors",
+    "turf_map",
     "turf_stats",
     "TurfError",
+    "TurfMap",
     "TurfRule",
     "TurfStats",
     "update_turf",
