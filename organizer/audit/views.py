@@ -8,7 +8,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from organizer.audit import jobs as _jobs  # noqa: F401 - registers the export job
 from organizer.audit.models import AuditEvent
 from organizer.auth.models import Role, User
 from organizer.auth.permissions import require_recent_auth, require_role
