@@ -13,8 +13,7 @@ from pathlib import Path
 from flask import current_app, has_request_context, request
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, select, update
-from sqlalchemy.orm import aliased
+from sqlalchemy import bindparam, delete, func, select, update
 
 from organizer.db import read_intent, utcnow, write_intent
 from organizer.extensions import db
@@ -123,33 +122,58 @@ def waiting_for_worker(job: Job) -> bool:
 # --- claiming ---------------------------------------------------------------------------------------------
 
 
-def _next_job_id():
+_claim_statements: dict[tuple[str, bool], object] = {}
+
+
+def _claim_statement(dialect: str, by_id: bool):
+    """The claiming UPDATE (built once per process: statements cost more to build than to run)."""
+    key = (dialect, by_id)
+    if key not in _claim_statements:
+        jobs = Job.__table__
+        target = bindparam("job_id") if by_id else _next_job_id(dialect)
+        _claim_statements[key] = (
+            update(jobs)
+            .where(jobs.c.id == target, jobs.c.state == "queued")
+            .values(
+                state="running",
+                claimed_by=bindparam("token"),
+                heartbeat_at=bindparam("now"),
+                started_at=bindparam("now"),
+                attempts=jobs.c.attempts + 1,
+            )
+            .returning(jobs.c.id)
+        )
+    return _claim_statements[key]
+
+
+def _next_job_id(dialect: str):
     """The queued job to start next: each person's jobs take turns (round robin), counting the ones already
     running, so one person's batch of thirty prints does not make another's single print wait behind it."""
-    job = aliased(Job)
+    jobs = Job.__table__
+    job = jobs.alias("candidate")
     queued = (
         select(
-            Job.id,
-            func.row_number().over(partition_by=Job.created_by_id, order_by=Job.id).label("turn"),
+            jobs.c.id,
+            func.row_number().over(partition_by=jobs.c.created_by_id, order_by=jobs.c.id).label("turn"),
         )
-        .where(Job.state == "queued")
-        .subquery()
+        .where(jobs.c.state == "queued")
+        .subquery("queued")
     )
     busy = (
-        select(Job.created_by_id, func.count().label("busy"))
-        .where(Job.state == "running")
-        .group_by(Job.created_by_id)
-        .subquery()
+        select(jobs.c.created_by_id, func.count().label("busy"))
+        .where(jobs.c.state == "running")
+        .group_by(jobs.c.created_by_id)
+        .subquery("busy")
     )
     pick = (
-        select(job.id)
-        .join(queued, queued.c.id == job.id)
-        .outerjoin(busy, busy.c.created_by_id.is_not_distinct_from(job.created_by_id))
-        .where(job.state == "queued")
-        .order_by(queued.c.turn + func.coalesce(busy.c.busy, 0), job.id)
+        select(job.c.id)
+        .join(queued, queued.c.id == job.c.id)
+        .outerjoin(busy, busy.c.created_by_id.is_not_distinct_from(job.c.created_by_id))
+        .where(job.c.state == "queued")
+        .order_by(queued.c.turn + func.coalesce(busy.c.busy, 0), job.c.id)
         .limit(1)
     )
-    if db.engine.dialect.name == "postgresql":
+    if dialect == "postgresql":
         # Two workers asking at once: the second skips the row the first is taking instead of waiting for it.
         pick = pick.with_for_update(of=job, skip_locked=True)
     return pick.scalar_subquery()
@@ -166,14 +190,9 @@ def claim(owner: str, job_id: int | None = None) -> tuple[int, str] | None:
     db.session.commit()
     now = utcnow()
     token = f"{owner}/{now.timestamp():.6f}"
-    target = _next_job_id() if job_id is None else job_id
+    statement = _claim_statement(db.engine.dialect.name, job_id is not None)
     with write_intent():
-        claimed = db.session.execute(
-            update(Job)
-            .where(Job.id == target, Job.state == "queued")
-            .values(state="running", claimed_by=token, heartbeat_at=now, started_at=now, attempts=Job.attempts + 1)
-            .returning(Job.id)
-        ).scalar()
+        claimed = db.session.execute(statement, {"job_id": job_id, "token": token, "now": now}).scalar()
         db.session.commit()
     return (claimed, token) if claimed is not None else None
 
@@ -209,12 +228,14 @@ def give_back(job_id: int, token: str | None, *, died: bool = True) -> str | Non
     after JOBS_MAX_ATTEMPTS runs, fail it with a message a person understands. Return the new state.
 
     A worker stopped on purpose (deploy) does not count the run as an attempt."""
+    mine = (Job.id == job_id, Job.state == "running", Job.claimed_by.is_not_distinct_from(token))
+    with read_intent():  # most runs recorded their outcome: no write lock just to find that out
+        unfinished = db.session.scalar(select(Job.id).where(*mine))
+        db.session.commit()
+    if unfinished is None:
+        return None
     with write_intent():
-        job = db.session.execute(
-            select(Job.attempts, Job.params).where(
-                Job.id == job_id, Job.state == "running", Job.claimed_by.is_not_distinct_from(token)
-            )
-        ).one_or_none()
+        job = db.session.execute(select(Job.attempts, Job.params).where(*mine)).one_or_none()
         if job is None:
             db.session.commit()
             return None
@@ -290,14 +311,15 @@ class Progress:
 
 
 def _record(session, job_id, token, state, summary=None, result=None, name=None, mimetype=None, error=None) -> int:
+    jobs = Job.__table__
     values = {"state": state, "finished_at": utcnow(), "heartbeat_at": None}
     if state == "done":
         values.update(summary=summary, result=result, result_name=name, result_mimetype=mimetype)
-        values["done"] = func.coalesce(Job.total, Job.done)
+        values["done"] = func.coalesce(jobs.c.total, jobs.c.done)
     else:
         values["error"] = error
-    statement = update(Job).where(Job.id == job_id, Job.state == "running", Job.claimed_by.is_not_distinct_from(token))
-    return session.execute(statement.values(**values)).rowcount
+    mine = (jobs.c.id == job_id, jobs.c.state == "running", jobs.c.claimed_by.is_not_distinct_from(token))
+    return session.execute(update(jobs).where(*mine).values(**values)).rowcount
 
 
 @contextmanager
