@@ -44,7 +44,8 @@ class JobKind:
     `handler(job, progress)` returns (summary dict, result bytes | None, result name, mimetype); `outcome(job)`,
     when given, renders the end of the job's page (done or failed) as HTML instead of the plain summary.
     `creator_only` hides the job even from administrators (its report quotes an uploaded file); `folders`
-    name the job-file folders (see organizer/jobs/files.py) purged with the jobs after JOBS_RETENTION_DAYS."""
+    name the job-file folders (see organizer/jobs/files.py) purged with the jobs after JOBS_RETENTION_DAYS;
+    `warm_up()` runs once in each worker before it forks job processes (e.g. load the PDF engine's fonts)."""
 
     name: str
     handler: Callable
@@ -54,6 +55,7 @@ class JobKind:
     outcome: Callable | None = None
     creator_only: bool = False
     folders: tuple[str, ...] = ()
+    warm_up: Callable[[], object] | None = None
 
 
 @cache

@@ -10,7 +10,6 @@ Children die with their worker (PR_SET_PDEATHSIG), so a job never outlives the w
 
 import contextlib
 import ctypes
-import ctypes.util
 import os
 import select
 import signal
@@ -27,11 +26,9 @@ PR_SET_PDEATHSIG = 1
 
 def _die_with_parent(parent: int) -> None:
     """Ask the kernel to kill this child when its worker dies (Linux); elsewhere heartbeats still tell."""
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    except (OSError, AttributeError):
-        pass
+    # The running program's own symbols (libc among them): find_library would start a subprocess per job.
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:  # the worker died before prctl took effect
         os._exit(1)
 
@@ -63,7 +60,7 @@ class Worker:
         signal.signal(signal.SIGCHLD, lambda *_: None)  # wakes the loop when a child ends
         config = self.app.config
         with self.app.app_context():
-            job_kinds()  # import every handler once, before forking: children start at once
+            self._warm_up()
             self.app.logger.info("jobs worker %s: %s at once", self.id, self.concurrency)
             next_beat = 0.0
             try:
@@ -95,6 +92,17 @@ class Worker:
                 signal.set_wakeup_fd(-1)
                 os.close(wake_r)
                 os.close(wake_w)
+
+    def _warm_up(self) -> None:
+        # Every handler imported and every engine warmed once, before forking: each job process starts ready
+        # and shares those pages with the worker instead of loading them again.
+        for kind in job_kinds().values():
+            if kind.warm_up is not None:
+                try:
+                    kind.warm_up()
+                except Exception:  # noqa: BLE001 - a cold start is slower, not wrong
+                    self.app.logger.exception("warming up %s failed", kind.name)
+        db.session.remove()
 
     def _fill(self, max_jobs: int | None) -> None:
         while self.stop_at is None and len(self.children) < self.concurrency:

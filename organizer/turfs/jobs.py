@@ -51,6 +51,18 @@ def print_walk_sheets(job, progress):
     return summary, data, name, mimetype
 
 
+def warm_up() -> None:
+    """Render one empty walk sheet in each locale in the worker: WeasyPrint, its fonts, the template and the
+    stylesheet load once there, and its job processes inherit them (a cold start costs seconds per job)."""
+    from flask import current_app
+
+    for lang in current_app.config["LANGUAGES"]:
+        with current_app.test_request_context(), force_locale(lang):
+            context = walksheet.sheet_context(Turf(id=0, name="Organizer"))
+            walksheet.render_sheets([context])
+    db.session.rollback()
+
+
 JOB_KINDS = (
     JobKind(
         KIND,
@@ -58,5 +70,6 @@ JOB_KINDS = (
         _l("Walk sheets"),
         ready_message=_l("Your walk sheets are ready."),
         summary_labels={"turfs": _l("Turfs"), "doors": _l("Doors")},
+        warm_up=warm_up,
     ),
 )
