@@ -44,7 +44,7 @@ def _users(app):
         return ids
 
 
-def _queue_prints(app, author: int, other: int) -> list[int]:
+def _queue_prints(app, author: int, other: int, count: int = JOBS) -> list[int]:
     from organizer.extensions import db
     from organizer.jobs import services
     from organizer.turfs.models import Turf
@@ -53,7 +53,7 @@ def _queue_prints(app, author: int, other: int) -> list[int]:
         turf_ids = sorted(db.session.scalars(db.select(Turf.id)))[:TURFS_PER_JOB]
         ids = []
         with app.test_request_context(base_url="https://organizer.example.org/"):
-            for user in [author] * (JOBS - 1) + [other]:
+            for user in [author] * (count - 1) + [other]:
                 params = {"turf_ids": turf_ids, "zip": False, "lang": "fr"}
                 ids.append(services.create_job("walk_sheets", params, user).id)
         db.session.commit()
@@ -65,7 +65,7 @@ def _one_inline(app, author: int) -> float:
     from organizer.jobs import services
     from organizer.turfs.jobs import warm_up
 
-    job_id = _queue_prints(app, author, author)[0]
+    [job_id] = _queue_prints(app, author, author, count=1)
     with app.app_context():
         warm_up()
         started = time.perf_counter()
@@ -119,7 +119,7 @@ def _prints(report, label: str, app, folder: Path) -> None:
         done = sum(job.state == "done" for job in jobs)
         position = [job.id for job in jobs].index(ids[-1]) + 1
         db.session.remove()
-    extra = _queue_prints(app, author, other)[0]  # one more print the old way, for its memory
+    [extra] = _queue_prints(app, author, author, count=1)  # one more print the old way, for its memory
     old = _old_launcher_peak_kb(app, extra)
     what = f"{JOBS} batch prints of {TURFS_PER_JOB} turfs x {DOORS} doors"
     report.add(
