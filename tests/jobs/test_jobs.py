@@ -4,7 +4,7 @@ import csv
 import io
 import time
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from organizer.audit import services as audit
 from organizer.extensions import db
@@ -139,3 +139,27 @@ def test_purge_deletes_old_jobs_and_job_files_and_keeps_recent_ones(app):
         services.create_job("audit.export", {}, None)
         db.session.commit()
         assert db.session.get(Job, recent_id) is None
+
+
+def test_uploads_wait_in_the_shared_folder_when_one_is_set(app, client, make_user, tmp_path):
+    """ORGANIZER_SHARED_FOLDER: uploads go there (every host mounts it), not into the database."""
+    import io
+
+    from organizer.jobs.models import JobFile
+    from tests.residents.conftest import NATIONBUILDER
+
+    shared = tmp_path / "shared"
+    app.config["SHARED_FOLDER"] = str(shared)
+    _id, email = make_user("organizer")
+    client.login(email)
+    upload = {"file": (io.BytesIO(NATIONBUILDER.encode()), "people.csv"), "format": "auto"}
+    check = client.post_form("/residents/import", upload, content_type="multipart/form-data").location
+    assert client.get(f"{check}.json").json["state"] == "done"
+    [data] = list((shared / "imports").glob("*.data"))
+    assert data.read_bytes() == NATIONBUILDER.encode()
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(JobFile)) == 0
+    token = data.name.removesuffix(".data")
+    run = client.post_form(f"/residents/import/{token}/confirm", {"source": "NB"}).location
+    assert client.get(f"{run}.json").json["summary"]["residents"] == 3
+    assert not data.exists()  # imported: the upload is gone
