@@ -206,9 +206,17 @@ def heartbeat(worker_id: str, concurrency: int, now: datetime | None = None) -> 
             db.session.add(JobWorker(id=worker_id, concurrency=concurrency, started_at=now, heartbeat_at=now))
         else:
             row.heartbeat_at, row.concurrency = now, concurrency
-        mine = Job.claimed_by.startswith(f"{worker_id}/")
+        mine = Job.claimed_by.startswith(f"{worker_id}/", autoescape=True)
         db.session.execute(update(Job).where(Job.state == "running", mine).values(heartbeat_at=now))
         db.session.commit()
+
+
+def claims_of(worker_id: str) -> list[tuple[int, str]]:
+    """The running jobs this worker holds: (job id, claim token)."""
+    mine = Job.claimed_by.startswith(f"{worker_id}/", autoescape=True)
+    rows = db.session.execute(select(Job.id, Job.claimed_by).where(Job.state == "running", mine)).all()
+    db.session.commit()
+    return [(job_id, token) for job_id, token in rows]
 
 
 def unregister(worker_id: str) -> None:

@@ -16,6 +16,7 @@ import signal
 import time
 
 from flask import Flask
+from sqlalchemy.exc import SQLAlchemyError
 
 from organizer.extensions import db
 from organizer.features import job_kinds
@@ -71,11 +72,17 @@ class Worker:
                             break
                         if self.stop_at is not None and time.monotonic() >= self.stop_at:
                             self._kill_children()
-                    if time.monotonic() >= next_beat:
-                        services.heartbeat(self.id, self.concurrency)
-                        services.release_dead()
-                        next_beat = time.monotonic() + config["JOBS_HEARTBEAT_SECONDS"]
-                    self._fill(max_jobs)
+                    try:
+                        if time.monotonic() >= next_beat:
+                            services.heartbeat(self.id, self.concurrency)
+                            services.release_dead()
+                            self._give_back_orphans()
+                            next_beat = time.monotonic() + config["JOBS_HEARTBEAT_SECONDS"]
+                        self._fill(max_jobs)
+                    except SQLAlchemyError:
+                        # The database restarting, or locked too long: keep the jobs running, try again soon.
+                        self.app.logger.exception("jobs worker %s: database error", self.id)
+                        db.session.rollback()
                     db.session.remove()
                     timeout = min(config["JOBS_POLL_SECONDS"], max(0.0, next_beat - time.monotonic()))
                     select.select([wake_r], [], [], timeout)
@@ -92,6 +99,13 @@ class Worker:
                 signal.set_wakeup_fd(-1)
                 os.close(wake_r)
                 os.close(wake_w)
+
+    def _give_back_orphans(self) -> None:
+        """Jobs this worker holds with no process doing them (their end could not be recorded): queue again."""
+        mine = {token for _job, token in self.children.values()}
+        for job_id, token in services.claims_of(self.id):
+            if token not in mine:
+                services.give_back(job_id, token)
 
     def _warm_up(self) -> None:
         # Every handler imported and every engine warmed once, before forking: each job process starts ready
@@ -152,8 +166,12 @@ class Worker:
             # A child that ended without recording an outcome died (killed, out of memory): the job goes back.
             died = pid not in self.killed
             self.killed.discard(pid)
-            if services.give_back(job_id, token, died=died) is not None:
-                self.app.logger.warning("job %s: its process ended with status %s", job_id, status)
+            try:
+                if services.give_back(job_id, token, died=died) is not None:
+                    self.app.logger.warning("job %s: its process ended with status %s", job_id, status)
+            except SQLAlchemyError:  # given back later, as an orphan
+                self.app.logger.exception("job %s: could not be given back yet", job_id)
+                db.session.rollback()
 
     def _kill_children(self) -> None:
         for pid in list(self.children):

@@ -152,3 +152,17 @@ def test_stopped_worker_lets_its_running_job_finish(app, make_user, test_kinds):
     with app.app_context():
         job = db.session.get(Job, job_id)
         assert job.state == "done" and job.attempts == 1
+
+
+def test_a_job_held_by_a_live_worker_with_no_process_for_it_goes_back(app, make_user, test_kinds):
+    """Its end could not be recorded (the database was away when its process ended): not stuck for ever."""
+    from organizer.jobs.worker import Worker
+
+    user, _ = make_user("organizer")
+    [job_id] = _queue(app, "test.note", {}, [user])
+    worker = Worker(app, 1)
+    with app.app_context():
+        services.claim(worker.id, job_id)
+        worker._give_back_orphans()
+        job = db.session.get(Job, job_id)
+        assert (job.state, job.attempts, job.claimed_by) == ("queued", 1, None)
