@@ -184,9 +184,12 @@ def claim(owner: str, job_id: int | None = None) -> tuple[int, str] | None:
 
     One statement: on SQLite it runs under BEGIN IMMEDIATE (one writer at a time), on PostgreSQL the row is
     locked with SKIP LOCKED, and in both the state is checked again by the UPDATE itself."""
-    if job_id is None and not db.session.scalar(select(Job.id).where(Job.state == "queued").limit(1)):
-        db.session.commit()  # nothing queued: no write lock taken
-        return None
+    if job_id is None:
+        with read_intent():  # an idle worker asks often: no write lock just to see that nothing waits
+            waiting = db.session.scalar(select(Job.id).where(Job.state == "queued").limit(1))
+            db.session.commit()
+        if waiting is None:
+            return None
     db.session.commit()
     now = utcnow()
     token = f"{owner}/{now.timestamp():.6f}"
@@ -214,8 +217,9 @@ def heartbeat(worker_id: str, concurrency: int, now: datetime | None = None) -> 
 def claims_of(worker_id: str) -> list[tuple[int, str]]:
     """The running jobs this worker holds: (job id, claim token)."""
     mine = Job.claimed_by.startswith(f"{worker_id}/", autoescape=True)
-    rows = db.session.execute(select(Job.id, Job.claimed_by).where(Job.state == "running", mine)).all()
-    db.session.commit()
+    with read_intent():
+        rows = db.session.execute(select(Job.id, Job.claimed_by).where(Job.state == "running", mine)).all()
+        db.session.commit()
     return [(job_id, token) for job_id, token in rows]
 
 
@@ -269,11 +273,12 @@ def release_dead(now: datetime | None = None) -> list[int]:
     stopped, on another host), and forget dead workers. Any worker calls this now and then."""
     now = now or utcnow()
     cutoff = now - timedelta(seconds=current_app.config["JOBS_DEAD_AFTER_SECONDS"])
-    rows = db.session.execute(
-        select(Job.id, Job.claimed_by, Job.heartbeat_at, Job.started_at).where(Job.state == "running")
-    ).all()
-    workers = db.session.execute(select(JobWorker.id, JobWorker.heartbeat_at)).all()
-    db.session.commit()
+    with read_intent():
+        rows = db.session.execute(
+            select(Job.id, Job.claimed_by, Job.heartbeat_at, Job.started_at).where(Job.state == "running")
+        ).all()
+        workers = db.session.execute(select(JobWorker.id, JobWorker.heartbeat_at)).all()
+        db.session.commit()
     released = []
     for job_id, token, beat, started in rows:
         alive = process_alive(token) if token else None
