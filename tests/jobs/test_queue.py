@@ -8,11 +8,13 @@ import pytest
 from sqlalchemy import func, select
 
 from organizer.audit.models import AuditEvent
+from organizer.auth import services as auth_services
 from organizer.db import utcnow
 from organizer.extensions import db
 from organizer.features import job_kinds
 from organizer.jobs import services
 from organizer.jobs.models import Job, JobWorker
+from tests.conftest import make_test_app, reset_schema
 from tests.support import queue_app
 from tests.support.workers import (
     all_finished,
@@ -119,8 +121,24 @@ def test_dead_workers_jobs_are_retried_once_then_failed_with_a_message(app, make
         )
 
 
-def test_two_workers_with_their_own_instance_folders_run_200_jobs_each_once(app, make_user, test_kinds, tmp_path):
-    users = [make_user("organizer")[0] for _ in range(3)]
+@pytest.fixture
+def postgres_app(postgres_url, tmp_path):
+    """The app on PostgreSQL only: several hosts share a PostgreSQL (SQLite is one host's file)."""
+    app = make_test_app(postgres_url, JOBS_RUN_INLINE=True)
+    app.instance_path = str(tmp_path / "web")
+    reset_schema(app)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.mark.postgres
+def test_two_workers_with_their_own_instance_folders_run_200_jobs_each_once(postgres_app, test_kinds, tmp_path):
+    app = postgres_app
+    with app.app_context():
+        users = [auth_services.create_user(f"o{n}@example.org", "O", "organizer")[0].id for n in range(3)]
+        db.session.commit()
     ids = _queue(app, "test.note", {}, [users[n % 3] for n in range(200)])
     workers = [start_worker(app, 2, instance=tmp_path / f"host{n}") for n in range(2)]
     try:
