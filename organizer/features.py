@@ -1,13 +1,12 @@
 """The feature packages. Each may provide models.py, views.py (`bp`, optional URL_PREFIX and NAVIGATION),
-cli.py (`COMMANDS`), demo.py (`load(report)`) and jobs.py (`JOB_KINDS`); listing a package here is all it
-takes to plug it in."""
+cli.py (`COMMANDS`), demo.py (`load(report)`) and contributions.py (`CONTRIBUTION`: what it adds to other
+features' extension points, organizer.kernel.contributions); listing a package here is all it takes."""
 
 import importlib
 import importlib.util
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from functools import cache
 from types import ModuleType
+
+from organizer.kernel.contributions import Registry
 
 # Order matters for demo data: people before turfs before conversations.
 FEATURES = (
@@ -24,6 +23,7 @@ FEATURES = (
     "reports",
     "privacy",
     "jobs",
+    "audit_log",
 )
 
 
@@ -37,34 +37,6 @@ def feature_modules(name: str) -> list[ModuleType]:
     return modules
 
 
-@dataclass(frozen=True)
-class JobKind:
-    """A kind of background job a feature offers, declared in its `jobs.py` as `JOB_KINDS = (JobKind(...),)`.
-
-    `handler(job, progress)` returns (summary dict, result bytes | None, result name, mimetype); `outcome(job)`,
-    when given, renders the end of the job's page (done or failed) as HTML instead of the plain summary.
-    `creator_only` hides the job even from administrators (its report quotes an uploaded file); `folders`
-    name the job-file folders (see organizer/jobs/files.py) purged with the jobs after JOBS_RETENTION_DAYS;
-    `warm_up()` runs once in each worker before it forks job processes (e.g. load the PDF engine's fonts)."""
-
-    name: str
-    handler: Callable
-    label: str
-    ready_message: str | None = None
-    summary_labels: Mapping[str, str] = field(default_factory=dict)
-    outcome: Callable | None = None
-    creator_only: bool = False
-    folders: tuple[str, ...] = ()
-    warm_up: Callable[[], object] | None = None
-
-
-@cache
-def job_kinds() -> dict[str, JobKind]:
-    """Every feature's JOB_KINDS, by name (collected once, on first use: the web, the worker, the CLI)."""
-    kinds: dict[str, JobKind] = {}
-    for module in feature_modules("jobs"):
-        for kind in getattr(module, "JOB_KINDS", ()):
-            if kind.name in kinds:
-                raise ValueError(f"job kind {kind.name!r} declared twice")
-            kinds[kind.name] = kind
-    return kinds
+def collect_contributions() -> Registry:
+    """Every feature's CONTRIBUTION (organizer/<feature>/contributions.py), merged in FEATURES order."""
+    return Registry(module.CONTRIBUTION for module in feature_modules("contributions"))

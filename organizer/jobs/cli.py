@@ -7,6 +7,8 @@ from sqlalchemy import func, select
 
 from organizer.extensions import db
 from organizer.jobs import services
+from organizer.jobs.models import Job
+from organizer.jobs.worker import Worker
 
 jobs_cli = AppGroup("jobs", help="Background work.")
 
@@ -16,8 +18,6 @@ jobs_cli = AppGroup("jobs", help="Background work.")
 @click.option("--max-jobs", type=click.IntRange(min=1), default=None, help="Stop after this many (tests).")
 def worker(concurrency: int | None, max_jobs: int | None):
     """Take queued jobs and do them, N at a time, until stopped (Ctrl-C or SIGTERM: running jobs finish)."""
-    from organizer.jobs.worker import Worker
-
     app = current_app._get_current_object()
     Worker(app, concurrency or app.config["JOBS_WORKER_CONCURRENCY"]).run(max_jobs=max_jobs)
 
@@ -35,8 +35,6 @@ def run(job_id: int):
 @jobs_cli.command("status")
 def status():
     """Jobs by state, and the workers alive."""
-    from organizer.jobs.models import Job
-
     counts = dict(db.session.execute(select(Job.state, func.count()).group_by(Job.state)).all())
     click.echo(" ".join(f"{state}={counts.get(state, 0)}" for state in ("queued", "running", "done", "failed")))
     click.echo(f"workers alive: {services.live_workers()}")

@@ -1,8 +1,9 @@
 """Queue, claim, run and report background jobs. The database is the queue: see organizer/jobs/worker.py.
 
-Kinds come from the features' JOB_KINDS (organizer.features.job_kinds). A job is claimed by one run at a
-time (an atomic UPDATE ... WHERE state = 'queued'; FOR UPDATE SKIP LOCKED on PostgreSQL) and only that run
-may record its outcome; a run whose worker died is given back to the queue once, then failed."""
+Kinds are the features' contributions (`job_kinds=` in their contributions.py, read from the registry). A job
+is claimed by one run at a time (an atomic UPDATE ... WHERE state = 'queued'; FOR UPDATE SKIP LOCKED on
+PostgreSQL) and only that run may record its outcome; a run whose worker died is given back to the queue once,
+then failed."""
 
 import os
 import socket
@@ -15,11 +16,18 @@ from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, delete, func, select, update
 
+from organizer.audit import services as audit
 from organizer.db import read_intent, utcnow, write_intent
 from organizer.extensions import db
-from organizer.features import job_kinds
 from organizer.jobs import files
 from organizer.jobs.models import Job, JobWorker
+from organizer.kernel.contributions import JobKind, registry
+from organizer.kernel.time import aware_utc
+
+
+def job_kinds() -> dict[str, JobKind]:
+    """Every kind of job the features offer, by name (their contributions, in the running app's registry)."""
+    return registry().job_kinds
 
 
 class ClaimLost(RuntimeError):
@@ -71,8 +79,6 @@ def process_alive(name: str) -> bool | None:
 
 def purge_expired(now: datetime | None = None) -> tuple[int, int]:
     """Delete jobs (with their results) and job files older than JOBS_RETENTION_DAYS; return both counts."""
-    from organizer.audit import services as audit
-
     cutoff = (now or utcnow()) - timedelta(days=current_app.config["JOBS_RETENTION_DAYS"])
     ids = db.session.scalars(select(Job.id).where(Job.created_at < cutoff, Job.state != "running")).all()
     if ids:
@@ -89,13 +95,14 @@ def create_job(kind: str, params: dict, user_id: int | None) -> Job:
 
     Started from a page, the job remembers the page's language, host and address: the worker translates
     messages, points QR codes and audits as the request would have."""
-    if kind not in job_kinds():
+    declared = job_kinds().get(kind)
+    if declared is None:
         raise ValueError(f"unknown job kind {kind!r}")
     purge_expired()  # old results go as new work comes, even where no one set up the daily purge
     params = dict(params)
     if has_request_context():
         params["_request"] = {"locale": str(get_locale() or ""), "root": request.host_url, "ip": request.remote_addr}
-    job = Job(kind=kind, params=params, created_by_id=user_id)
+    job = Job(kind=kind, params=params, created_by_id=user_id, priority=declared.priority)
     db.session.add(job)
     db.session.flush()
     return job
@@ -147,14 +154,17 @@ def _claim_statement(dialect: str, by_id: bool):
 
 
 def _next_job_id(dialect: str):
-    """The queued job to start next: each person's jobs take turns (round robin), counting the ones already
-    running, so one person's batch of thirty prints does not make another's single print wait behind it."""
+    """The queued job to start next: the highest priority first; within it each person's jobs take turns
+    (round robin), counting the ones already running, so one person's batch of thirty prints does not make
+    another's single print wait behind it."""
     jobs = Job.__table__
     job = jobs.alias("candidate")
     queued = (
         select(
             jobs.c.id,
-            func.row_number().over(partition_by=jobs.c.created_by_id, order_by=jobs.c.id).label("turn"),
+            func.row_number()
+            .over(partition_by=(jobs.c.priority, jobs.c.created_by_id), order_by=jobs.c.id)
+            .label("turn"),
         )
         .where(jobs.c.state == "queued")
         .subquery("queued")
@@ -170,7 +180,7 @@ def _next_job_id(dialect: str):
         .join(queued, queued.c.id == job.c.id)
         .outerjoin(busy, busy.c.created_by_id.is_not_distinct_from(job.c.created_by_id))
         .where(job.c.state == "queued")
-        .order_by(queued.c.turn + func.coalesce(busy.c.busy, 0), job.c.id)
+        .order_by(job.c.priority.desc(), queued.c.turn + func.coalesce(busy.c.busy, 0), job.c.id)
         .limit(1)
     )
     if dialect == "postgresql":
@@ -284,20 +294,15 @@ def release_dead(now: datetime | None = None) -> list[int]:
         alive = process_alive(token) if token else None
         if alive is None:
             last = beat or started
-            alive = last is not None and _aware(last) >= cutoff
+            alive = last is not None and aware_utc(last) >= cutoff
         if not alive and give_back(job_id, token) is not None:
             released.append(job_id)
-    gone = [worker_id for worker_id, beat in workers if process_alive(worker_id) is False or _aware(beat) < cutoff]
+    gone = [worker_id for worker_id, beat in workers if process_alive(worker_id) is False or aware_utc(beat) < cutoff]
     if gone:
         with write_intent():
             db.session.execute(delete(JobWorker).where(JobWorker.id.in_(gone)))
             db.session.commit()
     return released
-
-
-def _aware(moment: datetime) -> datetime:
-    # SQLite hands back naive datetimes (stored as UTC).
-    return moment if moment.tzinfo else moment.replace(tzinfo=utcnow().tzinfo)
 
 
 # --- running ----------------------------------------------------------------------------------------------

@@ -3,10 +3,9 @@
 from flask import Blueprint, Response, abort, jsonify, render_template
 from flask_login import current_user
 
-from organizer.auth.models import Role
+from organizer.audit import services as audit
 from organizer.auth.permissions import require_role
 from organizer.extensions import db
-from organizer.features import job_kinds
 from organizer.jobs import services
 from organizer.jobs.models import Job
 
@@ -16,13 +15,10 @@ URL_PREFIX = "/jobs"
 
 def _own_job(job_id: int) -> Job:
     job = db.session.get(Job, job_id)
-    kind = job_kinds().get(job.kind) if job is not None else None
-    # Only the person who started it (or an admin) sees a job: its result may hold personal data.
-    if (
-        job is None
-        or job.created_by_id != current_user.id
-        and (current_user.role != Role.ADMIN or kind is None or kind.creator_only)
-    ):
+    kind = services.job_kinds().get(job.kind) if job is not None else None
+    # Only the person who started it (or the kind's roles: administrators, by default) sees a job: its result
+    # may hold personal data.
+    if job is None or job.created_by_id != current_user.id and (kind is None or current_user.role not in kind.roles):
         abort(404)
     return job
 
@@ -32,7 +28,7 @@ def _own_job(job_id: int) -> Job:
 def show(job_id: int):
     """Progress (or "waiting for a worker"), then the result."""
     job = _own_job(job_id)
-    kind = job_kinds().get(job.kind)
+    kind = services.job_kinds().get(job.kind)
     outcome = None
     if job.state in ("done", "failed") and kind is not None and kind.outcome is not None:
         outcome = kind.outcome(job)
@@ -71,8 +67,6 @@ def result(job_id: int):
     job = _own_job(job_id)
     if job.state != "done" or job.result is None:
         abort(404)
-    from organizer.audit import services as audit
-
     audit.record_now("job.download", job, kind=job.kind)
     response = Response(job.result, mimetype=job.result_mimetype or "application/octet-stream")
     response.headers["Content-Disposition"] = f'attachment; filename="{job.result_name or "result"}"'

@@ -19,7 +19,6 @@ from flask import Flask
 from sqlalchemy.exc import SQLAlchemyError
 
 from organizer.extensions import db
-from organizer.features import job_kinds
 from organizer.jobs import services
 
 PR_SET_PDEATHSIG = 1
@@ -110,12 +109,12 @@ class Worker:
     def _warm_up(self) -> None:
         # Every handler imported and every engine warmed once, before forking: each job process starts ready
         # and shares those pages with the worker instead of loading them again.
-        for kind in job_kinds().values():
+        for kind in services.job_kinds().values():
             if kind.warm_up is not None:
                 try:
                     kind.warm_up()
                 except Exception:  # noqa: BLE001 - a cold start is slower, not wrong
-                    self.app.logger.exception("warming up %s failed", kind.name)
+                    self.app.logger.exception("warming up %s failed", kind.kind)
         db.session.remove()
 
     def _fill(self, max_jobs: int | None) -> None:

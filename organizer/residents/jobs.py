@@ -15,8 +15,8 @@ from markupsafe import Markup
 
 from organizer.db import write_intent
 from organizer.extensions import db
-from organizer.features import JobKind
 from organizer.jobs import files
+from organizer.kernel.contributions import JobKind
 from organizer.residents import importing
 from organizer.residents.forms import ImportConfirmForm
 
@@ -141,8 +141,7 @@ def outcome(job) -> str:
     )
 
 
-_OPTIONS = {"outcome": outcome, "creator_only": True, "folders": (FOLDER,)}  # the report quotes the upload
-JOB_KINDS = (
-    JobKind(CHECK, check_import, _l("Check before importing"), **_OPTIONS),
-    JobKind(IMPORT, run_import, _l("Import"), **_OPTIONS),
-)
+# Only the person who uploaded the file sees these jobs, not even an administrator: the report quotes it.
+_OPTIONS = {"outcome": outcome, "roles": (), "folders": (FOLDER,)}
+CHECK_KIND = JobKind(CHECK, check_import, _l("Check before importing"), **_OPTIONS)
+IMPORT_KIND = JobKind(IMPORT, run_import, _l("Import"), **_OPTIONS)

@@ -2,6 +2,7 @@
 
 from contextlib import nullcontext
 
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -10,7 +11,7 @@ from organizer.audit import services as audit
 from organizer.auth.models import User
 from organizer.db import write_intent
 from organizer.extensions import db
-from organizer.features import JobKind
+from organizer.kernel.contributions import JobKind
 from organizer.turfs import services, walksheet
 from organizer.turfs.models import Turf
 
@@ -54,8 +55,6 @@ def print_walk_sheets(job, progress):
 def warm_up() -> None:
     """Render one empty walk sheet in each locale in the worker: WeasyPrint, its fonts, the template and the
     stylesheet load once there, and its job processes inherit them (a cold start costs seconds per job)."""
-    from flask import current_app
-
     for lang in current_app.config["LANGUAGES"]:
         with current_app.test_request_context(), force_locale(lang):
             context = walksheet.sheet_context(Turf(id=0, name="Organizer"))
@@ -63,13 +62,11 @@ def warm_up() -> None:
     db.session.rollback()
 
 
-JOB_KINDS = (
-    JobKind(
-        KIND,
-        print_walk_sheets,
-        _l("Walk sheets"),
-        ready_message=_l("Your walk sheets are ready."),
-        summary_labels={"turfs": _l("Turfs"), "doors": _l("Doors")},
-        warm_up=warm_up,
-    ),
+WALK_SHEETS = JobKind(
+    KIND,
+    print_walk_sheets,
+    _l("Walk sheets"),
+    ready_message=_l("Your walk sheets are ready."),
+    summary_labels={"turfs": _l("Turfs"), "doors": _l("Doors")},
+    warm_up=warm_up,
 )

@@ -82,14 +82,14 @@ def test_jobs_are_private_to_their_author(app, client, admin, make_user):
 
 
 def test_failed_job_is_reported_and_changes_nothing(app, admin, monkeypatch):
-    from organizer.features import JobKind, job_kinds
     from organizer.jobs import services as jobs
+    from organizer.kernel.contributions import REGISTRY_KEY, JobKind
 
     def fail(job, progress):
         progress.report(1, 10)
         raise RuntimeError("disk full")
 
-    monkeypatch.setitem(job_kinds(), "test.fail", JobKind("test.fail", fail, "Fail"))
+    monkeypatch.setitem(app.extensions[REGISTRY_KEY].job_kinds, "test.fail", JobKind("test.fail", fail, "Fail"))
     with app.app_context():
         job = jobs.create_job("test.fail", {}, admin[0])
         db.session.commit()

@@ -2,6 +2,7 @@
 
 import os
 import threading
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -11,9 +12,9 @@ from organizer.audit.models import AuditEvent
 from organizer.auth import services as auth_services
 from organizer.db import utcnow
 from organizer.extensions import db
-from organizer.features import job_kinds
 from organizer.jobs import services
 from organizer.jobs.models import Job, JobWorker
+from organizer.kernel.contributions import REGISTRY_KEY
 from tests.conftest import make_test_app, reset_schema
 from tests.support import queue_app
 from tests.support.workers import (
@@ -26,10 +27,11 @@ from tests.support.workers import (
 
 
 @pytest.fixture
-def test_kinds(monkeypatch):
-    """The tiny test job kinds, known to this process too (to queue them)."""
-    for kind in queue_app.TEST_KINDS:
-        monkeypatch.setitem(job_kinds(), kind.name, kind)
+def test_kinds(request):
+    """The tiny test job kinds, known to the test's app too (to queue them)."""
+    queue_app.add_test_kinds(
+        request.getfixturevalue("postgres_app" if "postgres_app" in request.fixturenames else "app")
+    )
 
 
 def _queue(app, kind: str, params: dict, user_ids: list) -> list[int]:
@@ -51,6 +53,23 @@ def test_each_persons_jobs_take_turns(app, make_user, test_kinds):
             order.append(claimed[0])
     # a's first job was running when b's arrived: b's goes next, then a's others in order.
     assert order == [batch[0], single[0], *batch[1:]]
+
+
+def test_a_kind_of_higher_priority_goes_first_then_turns_again(app, make_user, test_kinds):
+    """JobKind.priority: a kind declared more urgent is taken before any waiting job of an ordinary kind."""
+    urgent = replace(queue_app.TEST_KINDS[0], kind="test.urgent", priority=1)
+    app.extensions[REGISTRY_KEY].job_kinds[urgent.kind] = urgent
+    a, _ = make_user("organizer")
+    b, _ = make_user("organizer")
+    batch = _queue(app, "test.note", {}, [a] * 3)
+    first = _queue(app, "test.urgent", {}, [b, b, a])
+    with app.app_context():
+        assert {job.priority for job in db.session.scalars(select(Job).where(Job.id.in_(first)))} == {1}
+        order = []
+        while (claimed := services.claim("tester")) is not None:
+            order.append(claimed[0])
+    # The urgent ones first (b's two and a's one taking turns), then the ordinary batch in order.
+    assert order == [first[0], first[2], first[1], *batch]
 
 
 def test_racing_claims_take_each_job_once(app, make_user, test_kinds):

@@ -13,7 +13,7 @@ from organizer import create_app
 from organizer.audit import services as audit
 from organizer.db import write_intent
 from organizer.extensions import db
-from organizer.features import JobKind, job_kinds
+from organizer.kernel.contributions import REGISTRY_KEY, JobKind
 
 
 def note(job, progress):
@@ -31,10 +31,10 @@ def note(job, progress):
 TEST_KINDS = (JobKind("test.note", note, "Test note"),)
 
 
-def add_test_kinds() -> None:
-    """Make the test kinds known to this process (the web side of a test calls it too)."""
+def add_test_kinds(app) -> None:
+    """Make the test kinds known to this app's registry (the web side of a test calls it too)."""
     for kind in TEST_KINDS:
-        job_kinds()[kind.name] = kind
+        app.extensions[REGISTRY_KEY].job_kinds[kind.kind] = kind
 
 
 def _pause_imports(marker: Path, always: bool) -> None:
@@ -55,6 +55,6 @@ def _pause_imports(marker: Path, always: bool) -> None:
 app = create_app()
 if os.environ.get("QUEUE_TEST_INSTANCE"):
     app.instance_path = os.environ["QUEUE_TEST_INSTANCE"]
-add_test_kinds()
+add_test_kinds(app)
 if os.environ.get("QUEUE_TEST_PAUSE"):
     _pause_imports(Path(os.environ["QUEUE_TEST_PAUSE"]), bool(os.environ.get("QUEUE_TEST_PAUSE_ALWAYS")))

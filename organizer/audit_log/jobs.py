@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from organizer.audit.models import AuditEvent
 from organizer.auth.models import User
 from organizer.extensions import db
-from organizer.features import JobKind
+from organizer.kernel.contributions import JobKind
 from organizer.spreadsheets import neutralise
 
 BATCH = 2000
@@ -54,12 +54,10 @@ def export_audit_log(job, progress):
     return {"events": done}, ("\ufeff" + out.getvalue()).encode("utf-8"), "audit-log.csv", "text/csv"
 
 
-JOB_KINDS = (
-    JobKind(
-        "audit.export",
-        export_audit_log,
-        _l("Audit log export"),
-        ready_message=_l("Your export is ready."),
-        summary_labels={"events": _l("Events")},
-    ),
+EXPORT = JobKind(
+    "audit.export",
+    export_audit_log,
+    _l("Audit log export"),
+    ready_message=_l("Your export is ready."),
+    summary_labels={"events": _l("Events")},
 )
