@@ -1,0 +1,64 @@
+/* Organizer walk list: service worker (scope /canvass/). It keeps the app shell (no personal data) so the
+   walk list opens with no signal. Turfs, residents and the queue of knocks live in IndexedDB, written by
+   canvass.js; API answers are never cached here. Pages outside the scope never reach this worker. */
+const VERSION = {{ version|tojson }};
+const CACHE = "canvass-shell-" + VERSION;
+const SHELL = {{ shell|tojson }};
+const ASSETS = {{ assets|tojson }};
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(
+    caches.open(CACHE)
+      .then((cache) => cache.addAll(ASSETS).then(() =>
+        // The shell itself, only when it comes back as itself (signed out, it is the sign-in page).
+        fetch(SHELL, { credentials: "same-origin" })
+          .then((response) => (response.ok && !response.redirected ? cache.put(SHELL, response) : null))
+          .catch(() => null)))
+      .then(() => self.skipWaiting())
+  );
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    caches.keys()
+      .then((keys) => Promise.all(keys.filter((k) => k.startsWith("canvass-") && k !== CACHE).map((k) => caches.delete(k))))
+      .then(() => self.clients.claim())
+  );
+});
+
+self.addEventListener("message", (event) => {
+  // Sign-out: forget the cached shell too (it names the turfs' pages).
+  if (event.data === "wipe") event.waitUntil(caches.keys().then((keys) => Promise.all(keys.map((k) => caches.delete(k)))));
+});
+
+function isShellPage(url, request) {
+  return request.mode === "navigate" && url.pathname.startsWith(SHELL);
+}
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  if (request.method !== "GET") return;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+  if (isShellPage(url, request)) {
+    // Network first (fresh language, fresh token); with no signal, the shell kept at the last visit.
+    event.respondWith(
+      fetch(request)
+        .then((response) => {
+          if (response.ok && !response.redirected) {
+            const copy = response.clone();
+            caches.open(CACHE).then((cache) => cache.put(SHELL, copy));
+          }
+          return response;
+        })
+        .catch(() => caches.open(CACHE).then((cache) => cache.match(SHELL)).then((hit) => hit || Response.error()))
+    );
+    return;
+  }
+  if (ASSETS.includes(url.pathname)) {
+    event.respondWith(
+      caches.open(CACHE).then((cache) => cache.match(url.pathname).then((hit) => hit || fetch(request)))
+    );
+  }
+  // Everything else (the JSON API, other pages) goes to the network untouched and is never stored.
+});
