@@ -15,6 +15,7 @@ from organizer.audit import services as audit
 from organizer.auth.permissions import public, require_role
 from organizer.canvass import services
 from organizer.conversations.forms import CONSENT_LABELS, RESULT_LABELS
+from organizer.core.urls import links_unreachable_from_phones
 from organizer.extensions import db
 from organizer.turfs.access import local_today
 from organizer.turfs.models import Turf
@@ -45,6 +46,8 @@ RESULT_SYMBOLS = {
 }
 # Results one tap records from the walk list; "talked" opens the door page for the conversation.
 QUICK_RESULTS = ("not_home", "refused", "come_back")
+# Print pages (turfs, walk sheets) warn when their QR codes would point at this machine's loopback address.
+bp.add_app_template_global(links_unreachable_from_phones)
 
 
 def _private(response):
@@ -80,7 +83,7 @@ def _strings() -> dict:
         "no_turfs": _("No turf is assigned to you at the moment. Ask your organizer."),
         "no_turfs_offline": _("No turf is kept on this phone. Open your turfs once with a connection."),
         "doors_left": _("doors left"),
-        "doors_done": _("done"),
+        "doors_done": _("doors done"),
         "until": _("until"),
         "open_list": _("Open the walk list"),
         "walk_list": _("Walk list"),
@@ -260,8 +263,8 @@ def api_undo():
 @bp.route("/sw.js")
 @public
 def service_worker():
-    """The service worker, from the site root; it registers with the /canvass/ scope only, so office pages
-    never pass through it (nothing of theirs is cached)."""
+    """The service worker, from the site root (so it can also answer the door URL printed in QR codes when
+    offline); it keeps only the shell's files and lets office pages and the API through untouched."""
     body = render_template(
         "canvass/sw.js",
         version=_assets_version(),

@@ -286,7 +286,7 @@
     const rest = location.pathname.slice(cfg.base.length).replace(/\/$/, "");
     let m = rest.match(/^turf\/(\d+)$/);
     if (m) return { name: "turf", id: Number(m[1]) };
-    m = rest.match(/^door\/(\d+)$/);
+    m = rest.match(/^door\/(\d+)$/) || location.pathname.match(/^\/turfs\/door\/(\d+)$/);
     if (m) return { name: "door", id: Number(m[1]) };
     return { name: "home" };
   }
@@ -599,7 +599,7 @@
 
   async function boot() {
     if ("serviceWorker" in navigator) {
-      navigator.serviceWorker.register(cfg.sw, { scope: cfg.base }).catch(() => null);
+      navigator.serviceWorker.register(cfg.sw, { scope: "/" }).catch(() => null);
     }
     hookSignOut();
     await expire();

@@ -1,6 +1,8 @@
-/* Organizer walk list: service worker (scope /canvass/). It keeps the app shell (no personal data) so the
-   walk list opens with no signal. Turfs, residents and the queue of knocks live in IndexedDB, written by
-   canvass.js; API answers are never cached here. Pages outside the scope never reach this worker. */
+/* Organizer walk list: service worker, served from the site root. It keeps the app shell (no personal data)
+   so the walk list opens with no signal: /canvass/... pages, and the door URL printed in older walk sheets'
+   QR codes (/turfs/door/N), which falls back to the shell's door page offline. Turfs, residents and the queue
+   of knocks live in IndexedDB, written by canvass.js. Every other request (office pages, the JSON API) goes
+   to the network untouched and is never stored. */
 const VERSION = {{ version|tojson }};
 const CACHE = "canvass-shell-" + VERSION;
 const SHELL = {{ shell|tojson }};
@@ -31,8 +33,10 @@ self.addEventListener("message", (event) => {
   if (event.data === "wipe") event.waitUntil(caches.keys().then((keys) => Promise.all(keys.map((k) => caches.delete(k)))));
 });
 
+const PRINTED_DOOR = /^\/turfs\/door\/\d+$/;
+
 function isShellPage(url, request) {
-  return request.mode === "navigate" && url.pathname.startsWith(SHELL);
+  return request.mode === "navigate" && (url.pathname.startsWith(SHELL) || PRINTED_DOOR.test(url.pathname));
 }
 
 self.addEventListener("fetch", (event) => {
@@ -45,7 +49,7 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(
       fetch(request)
         .then((response) => {
-          if (response.ok && !response.redirected) {
+          if (response.ok && !response.redirected && url.pathname.startsWith(SHELL)) {
             const copy = response.clone();
             caches.open(CACHE).then((cache) => cache.put(SHELL, copy));
           }
