@@ -42,7 +42,7 @@ RESULT_SYMBOLS = {
     "inaccessible": "⊘",
     "come_back": "↻",
     "language_barrier": "≠",
-    "do_not_contact": "⛔",
+    "do_not_contact": "⊗",
 }
 # Results one tap records from the walk list; "talked" opens the door page for the conversation.
 QUICK_RESULTS = ("not_home", "refused", "come_back")

@@ -392,7 +392,7 @@
       el("h3", {}, el("a", { href: `${cfg.base}door/${door.id}`, "data-nav": `door/${door.id}`, text: door.details || door.line })),
       door.residents.length ? el("p", { className: "canvass-residents", text: door.residents.map((r) => r.name).join(", ") }) : null,
       lastLine(door, pendingItem));
-    if (door.do_not_knock) { card.append(el("p", { className: "canvass-dnk", text: `⛔ ${S.do_not_knock}` })); return card; }
+    if (door.do_not_knock) { card.append(el("p", { className: "canvass-dnk", text: `⊗ ${S.do_not_knock}` })); return card; }
     const row = el("div", { className: "canvass-results canvass-quick" });
     for (const r of cfg.results.filter((x) => x.quick)) {
       row.append(el("button", { type: "button", className: `button result-button result-${r.code}`, "data-action": "quick", "data-result": r.code, "data-door": door.id, text: `${r.symbol} ${r.label}` }));
@@ -433,7 +433,7 @@
       door.residents.length ? el("p", { className: "canvass-residents", text: door.residents.map((r) => r.name).join(", ") }) : null,
       lastLine(door, pending));
     if (door.do_not_knock) {
-      view.replaceChildren(head, el("p", { className: "canvass-dnk", text: `⛔ ${S.do_not_knock}` }));
+      view.replaceChildren(head, el("p", { className: "canvass-dnk", text: `⊗ ${S.do_not_knock}` }));
       return;
     }
     const results = el("fieldset", { className: "canvass-results canvass-all" }, el("legend", { text: S.result }));
