@@ -241,3 +241,30 @@ def test_shell_service_worker_and_manifest(app, client, make_user):
     assert client.get("/canvass/").status_code == 302
     assert client.get("/canvass/api/me").status_code == 302
     assert client.get("/sw.js").status_code == 200
+
+
+def test_public_url_for_and_the_loopback_warning_on_the_print_card(app, client, make_user):
+    from organizer.core.urls import public_url_for
+
+    ids, _token = signed_in(client, make_user, app)
+    page = client.get(f"/turfs/{ids['turf']}").get_data(as_text=True)
+    assert 'data-testid="public-url-warning"' in page and "a phone cannot open them" in page
+    # Served on the local network's address: no warning.
+    page = client.get(f"/turfs/{ids['turf']}", base_url="http://192.168.1.20:5000").get_data(as_text=True)
+    assert 'data-testid="public-url-warning"' not in page
+    app.config["PUBLIC_URL"] = "https://organizer.example.org/"
+    assert 'data-testid="public-url-warning"' not in client.get(f"/turfs/{ids['turf']}").get_data(as_text=True)
+    with app.test_request_context("/"):
+        assert public_url_for("canvass.door", household_id=7) == "https://organizer.example.org/canvass/door/7"
+    app.config["PUBLIC_URL"] = None
+    with app.test_request_context("/", base_url="http://192.168.1.20:5000"):
+        assert public_url_for("canvass.door", household_id=7) == "http://192.168.1.20:5000/canvass/door/7"
+
+
+def test_home_page_starts_with_my_turfs(app, client, make_user):
+    ids, _token = signed_in(client, make_user, app)
+    page = client.get("/").get_data(as_text=True)
+    assert 'data-testid="home-my-turfs"' in page
+    # The first panel of the dashboard, before any chart.
+    assert page.index("panel panel-my_turfs") == page.index("card panel ") + len("card ")
+    assert f'href="/canvass/turf/{ids["turf"]}"' in page and "12</strong> doors left" in page
