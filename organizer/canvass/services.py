@@ -191,6 +191,13 @@ def _int_or_none(value) -> int | None:
     return int(value)
 
 
+def _int_or_none_quiet(value) -> int | None:
+    try:
+        return _int_or_none(value)
+    except SyncRefused:
+        return None
+
+
 def _knocked_at(raw) -> datetime:
     """When it was knocked, as the phone said; never in the future, never older than the offline window."""
     now = utcnow()
@@ -228,8 +235,9 @@ def _new_person(data, household: Household, user, turf_name: str) -> Resident:
     return resident
 
 
-def _save_one(user, item: dict) -> dict:
-    """Record one queued knock (inside the caller's savepoint); refusals raise SyncRefused."""
+def _save_one(user, item: dict, knockable: set[int] | None) -> dict:
+    """Record one queued knock (inside the caller's savepoint); refusals raise SyncRefused. `knockable`: the
+    doors of a canvasser's current turfs (None: the user may knock anywhere)."""
     household_id = _int_or_none(item.get("household_id"))
     result = item.get("result")
     if household_id is None or result not in DOOR_RESULTS:
@@ -242,9 +250,7 @@ def _save_one(user, item: dict) -> dict:
     if household is None:
         raise SyncRefused("door_gone")
     # The one access rule: organizers and leaders anywhere, canvassers only in their current turfs.
-    if not conversations.may_knock(user, household_id) or (
-        user.role == Role.CANVASSER and household.address.turf_id is None
-    ):
+    if knockable is not None and household_id not in knockable:
         raise SyncRefused("turf_unassigned")
     resident_id = _int_or_none(item.get("resident_id"))
     resident = None
@@ -307,18 +313,33 @@ def sync(user, items) -> list[dict]:
     if not isinstance(items, list) or len(items) > MAX_BATCH:
         raise ValueError("batch")
     answers = []
+    keys = [item.get("key") for item in items if isinstance(item, dict) and isinstance(item.get("key"), str)]
+    received = {
+        receipt.client_key: receipt
+        for receipt in db.session.scalars(select(CanvassReceipt).where(CanvassReceipt.client_key.in_(keys)))
+    }
+    # The one access rule (conversations.may_knock), asked once for the batch: organizers and leaders knock
+    # anywhere, canvassers only at the doors of their current turfs.
+    knockable = None
+    if not user.has_role(Role.ORGANIZER, Role.LEADER):
+        doors = [_int_or_none_quiet(item.get("household_id")) for item in items if isinstance(item, dict)]
+        knockable = set(
+            db.session.scalars(
+                conversations.knockable_household_ids(user).where(Household.id.in_([d for d in doors if d]))
+            )
+        )
     for item in items:
         key = item.get("key") if isinstance(item, dict) else None
         if not isinstance(key, str) or not KEY_PATTERN.match(key):
             answers.append({"key": key if isinstance(key, str) else None, "status": "refused", "reason": "invalid"})
             continue
-        existing = db.session.scalar(select(CanvassReceipt).where(CanvassReceipt.client_key == key))
+        existing = received.get(key)
         if existing is not None:
             answers.append(_duplicate(user, existing, key))
             continue
         savepoint = db.session.begin_nested()
         try:
-            answer = _save_one(user, item)
+            answer = _save_one(user, item, knockable)
             savepoint.commit()
         except SyncRefused as refusal:
             savepoint.rollback()

@@ -7,6 +7,8 @@
   const NAME = "organizer-canvass";
   const STORES = ["meta", "turfs", "queue", "sent"];
   let opening = null;
+  // After sign-out nothing may bring the database back (a late redraw or a timer): reads find nothing.
+  let wiped = false;
 
   function open() {
     if (opening) return opening;
@@ -30,6 +32,7 @@
   }
 
   function run(store, mode, work) {
+    if (wiped) return Promise.resolve(undefined);
     return open().then((db) => new Promise((resolve, reject) => {
       const tx = db.transaction(store, mode);
       const result = work(tx.objectStore(store));
@@ -44,10 +47,10 @@
     put: (name, key, value) => run(name, "readwrite", (s) => { s.put(value, key); }),
     del: (name, key) => run(name, "readwrite", (s) => { s.delete(key); }),
     clear: (name) => run(name, "readwrite", (s) => { s.clear(); }),
-    all: (name) => run(name, "readonly", (s) => s.getAll()),
-    keys: (name) => run(name, "readonly", (s) => s.getAllKeys()),
+    all: (name) => run(name, "readonly", (s) => s.getAll()).then((r) => r || []),
+    keys: (name) => run(name, "readonly", (s) => s.getAllKeys()).then((r) => r || []),
     /* Several writes in one transaction: [[store, key, value or undefined to delete], ...]. */
-    batch: (writes) => open().then((db) => new Promise((resolve, reject) => {
+    batch: (writes) => (wiped ? Promise.resolve() : open()).then((db) => db && new Promise((resolve, reject) => {
       const names = Array.from(new Set(writes.map((w) => w[0])));
       const tx = db.transaction(names, "readwrite");
       for (const [name, key, value] of writes) {
@@ -58,8 +61,8 @@
       tx.onerror = () => reject(tx.error);
       tx.onabort = () => reject(tx.error);
     })),
-    /* Everything gone (sign-out): the database itself is deleted. */
-    wipe: () => open().then((db) => { db.close(); opening = null; }).catch(() => null).then(() => new Promise((resolve) => {
+    /* Everything gone: the database itself is deleted; at sign-out (`final`) it stays gone for this page. */
+    wipe: (final = true) => open().then((db) => { wiped = final; db.close(); opening = null; }).catch(() => null).then(() => new Promise((resolve) => {
       const request = indexedDB.deleteDatabase(NAME);
       request.onsuccess = request.onerror = request.onblocked = () => resolve();
     })),

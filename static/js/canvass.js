@@ -120,7 +120,7 @@
     const owner = await store.get("meta", "owner");
     if (owner && owner !== me.user_id) {
       // Another person signed in on this phone: nothing of the previous one stays.
-      await store.wipe();
+      await store.wipe(false);
     }
     const assigned = new Set(me.turfs.map((t) => t.id));
     let removed = false;
@@ -421,7 +421,12 @@
 
   async function renderDoor(householdId) {
     const found = await findDoor(householdId);
-    if (!found) { view.replaceChildren(el("p", { className: "lead", text: S.door_unknown }), backLink("", S.back_to_turfs)); return; }
+    if (!found) {
+      // Not one of my turfs (an organizer scanning a sheet): the office's door page answers, online.
+      if (navigator.onLine && location.pathname.startsWith(cfg.base)) { location.replace(`/turfs/door/${householdId}`); return; }
+      view.replaceChildren(el("p", { className: "lead", text: S.door_unknown }), backLink("", S.back_to_turfs));
+      return;
+    }
     const { turf, door } = found;
     const pending = (await pendingByDoor()).get(door.id);
     const form = el("form", { className: "canvass-door-form", "data-door": door.id, "data-turf": turf.id, novalidate: true });
