@@ -269,6 +269,7 @@ def service_worker():
         "canvass/sw.js",
         version=_assets_version(),
         shell=url_for("canvass.home"),
+        logout=url_for("auth.logout"),
         assets=[url_for("static", filename=name) for name in SHELL_ASSETS] + [url_for("canvass.manifest")],
     )
     response = current_app.response_class(body, mimetype="text/javascript")

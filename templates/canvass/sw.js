@@ -39,11 +39,34 @@ function isShellPage(url, request) {
   return request.mode === "navigate" && (url.pathname.startsWith(SHELL) || PRINTED_DOOR.test(url.pathname));
 }
 
+/* Sign-out from any page (an office page too): the turfs kept on the phone are deleted as the request
+   leaves. Knocks not yet sent stay in their queue (the walk list's own sign-out sends them first, or warns). */
+function forgetTurfs() {
+  return new Promise((resolve) => {
+    const open = indexedDB.open("organizer-canvass");
+    open.onupgradeneeded = () => { open.transaction.abort(); };
+    open.onerror = () => resolve();
+    open.onsuccess = () => {
+      const db = open.result;
+      if (!db.objectStoreNames.contains("turfs")) { db.close(); resolve(); return; }
+      const tx = db.transaction(["turfs", "meta"], "readwrite");
+      tx.objectStore("turfs").clear();
+      tx.objectStore("meta").delete("turfs");
+      tx.objectStore("meta").delete("contact");
+      tx.oncomplete = tx.onerror = tx.onabort = () => { db.close(); resolve(); };
+    };
+  });
+}
+
 self.addEventListener("fetch", (event) => {
   const request = event.request;
-  if (request.method !== "GET") return;
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
+  if (request.method === "POST" && url.pathname === {{ logout|tojson }}) {
+    event.waitUntil(forgetTurfs());
+    return;
+  }
+  if (request.method !== "GET") return;
   if (isShellPage(url, request)) {
     // Network first (fresh language, fresh token); with no signal, the shell kept at the last visit.
     event.respondWith(

@@ -238,7 +238,7 @@ def test_conflicts_are_shown_on_the_phone_and_sign_out_wipes(page, live_app, liv
 
 
 @pytest.mark.parametrize("page", ["phone"], indirect=True)
-def test_kept_turfs_are_wiped_after_offline_days_or_at_assignment_end(page, live_app, live_user):
+def test_kept_turfs_are_wiped_at_assignment_end_after_offline_days_and_at_any_sign_out(page, live_app, live_user):
     app, base = live_app
     email = "fatou@example.org"
     canvasser(app, live_user, email, "en")
@@ -278,3 +278,21 @@ def test_kept_turfs_are_wiped_after_offline_days_or_at_assignment_end(page, live
     page.wait_for_selector("[data-testid=canvass-app][data-ready='1']")
     assert page.evaluate("() => canvassStore.keys('turfs')") == []
     assert "no connection for too many days" in page.get_by_test_id("canvass-notices").inner_text()
+
+    # Signing out from an office page: the service worker deletes the kept turfs as the request leaves.
+    page.context.set_offline(False)
+    page.goto(f"{base}/canvass/")
+    page.wait_for_selector("[data-testid=canvass-app][data-ready='1']")
+    assert page.evaluate("() => canvassStore.keys('turfs')") == [ids["turf"]]
+    page.goto(f"{base}/turfs/")
+    toggle = page.get_by_role("button", name="Menu")
+    if toggle.is_visible():
+        toggle.click()
+    page.get_by_test_id("logout").click()
+    page.wait_for_url(f"{base}/login")
+    kept = page.evaluate(
+        """() => new Promise((resolve) => { const r = indexedDB.open("organizer-canvass");
+        r.onsuccess = () => { const t = r.result.transaction("turfs").objectStore("turfs").count();
+        t.onsuccess = () => { resolve(t.result); r.result.close(); }; }; })"""
+    )
+    assert kept == 0
