@@ -235,18 +235,15 @@ def _new_person(data, household: Household, user, turf_name: str) -> Resident:
     return resident
 
 
-def _save_one(user, item: dict, knockable: set[int] | None) -> dict:
+def _save_one(user, item: dict, knockable: set[int] | None, households: dict[int, Household]) -> dict:
     """Record one queued knock (inside the caller's savepoint); refusals raise SyncRefused. `knockable`: the
-    doors of a canvasser's current turfs (None: the user may knock anywhere)."""
+    doors of a canvasser's current turfs (None: the user may knock anywhere); `households`: the batch's doors,
+    residents and addresses loaded."""
     household_id = _int_or_none(item.get("household_id"))
     result = item.get("result")
     if household_id is None or result not in DOOR_RESULTS:
         raise SyncRefused("invalid")
-    household = db.session.scalar(
-        select(Household)
-        .where(Household.id == household_id)
-        .options(selectinload(Household.residents), selectinload(Household.address))
-    )
+    household = households.get(household_id)
     if household is None:
         raise SyncRefused("door_gone")
     # The one access rule: organizers and leaders anywhere, canvassers only in their current turfs.
@@ -321,8 +318,16 @@ def sync(user, items) -> list[dict]:
     # The one access rule (conversations.may_knock), asked once for the batch: organizers and leaders knock
     # anywhere, canvassers only at the doors of their current turfs.
     knockable = None
+    doors = [_int_or_none_quiet(item.get("household_id")) for item in items if isinstance(item, dict)]
+    households = {
+        household.id: household
+        for household in db.session.scalars(
+            select(Household)
+            .where(Household.id.in_([d for d in doors if d]))
+            .options(selectinload(Household.residents), selectinload(Household.address))
+        )
+    }
     if not user.has_role(Role.ORGANIZER, Role.LEADER):
-        doors = [_int_or_none_quiet(item.get("household_id")) for item in items if isinstance(item, dict)]
         knockable = set(
             db.session.scalars(
                 conversations.knockable_household_ids(user).where(Household.id.in_([d for d in doors if d]))
@@ -339,7 +344,7 @@ def sync(user, items) -> list[dict]:
             continue
         savepoint = db.session.begin_nested()
         try:
-            answer = _save_one(user, item, knockable)
+            answer = _save_one(user, item, knockable, households)
             savepoint.commit()
         except SyncRefused as refusal:
             savepoint.rollback()
