@@ -223,7 +223,7 @@
         if (!ok) break;
       }
       await store.put("meta", "contact", Date.now());
-    })().finally(() => { syncing = null; updateStatus(); if (route().name === "home") render(); });
+    })().finally(() => { syncing = null; updateStatus(); if (route().name !== "door") render(); });
     return syncing;
   }
 
@@ -607,6 +607,8 @@
       navigator.serviceWorker.register(cfg.sw, { scope: "/" }).catch(() => null);
     }
     hookSignOut();
+    // Ask the browser not to evict what is kept here under storage pressure (unsent knocks among it).
+    if (navigator.storage && navigator.storage.persist) navigator.storage.persist().catch(() => null);
     await expire();
     await render();
     await updateStatus();
