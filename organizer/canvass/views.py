@@ -129,6 +129,9 @@ def _strings() -> dict:
         "retry": _("Try again"),
         "undo": _("Back: undo"),
         "undone": _("Undone."),
+        "undo_failed": _(
+            "Already sent, and it could not be taken back (no connection, or more than a minute): tell your organizer."
+        ),
         "saved_at": _("Saved: %(result)s, %(door)s."),
         "last_door": _("That was the last door of this turf."),
         "need_result": _("Tap a result."),

@@ -268,12 +268,14 @@
       if (await store.get("queue", key)) await store.del("queue", key);
       else sent.push(key);
     }
+    let kept = sent.length;
     if (sent.length && me) {
       try {
-        await api("/undo", { method: "POST", body: JSON.stringify({ keys: sent }), headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": me.csrf } });
-      } catch (e) { /* offline: a sent knock stays; the organizer can correct it */ }
+        const response = await api("/undo", { method: "POST", body: JSON.stringify({ keys: sent }), headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": me.csrf } });
+        if (response.ok) kept -= ((await response.json()).undone || []).length;
+      } catch (e) { /* no connection: what was sent stays, and the canvasser is told so */ }
     }
-    toast.replaceChildren(el("span", { text: S.undone }));
+    toast.replaceChildren(el("span", { "data-testid": "undo-result", text: kept ? S.undo_failed : S.undone }));
     toastTimer = setTimeout(() => { toast.hidden = true; }, 4000);
     await updateStatus();
     if (keys.length === 1) go(`door/${household_id}`);

@@ -258,6 +258,11 @@ def test_kept_turfs_are_wiped_at_assignment_end_after_offline_days_and_at_any_si
             h for h in ids["households"][:4] if h != ids["households"][2]
         )
         assert {k.result for k in knocks} == {"not_home"}
+    # "Back" within the minute takes the three knocks back from the server too.
+    page.get_by_test_id("undo").click()
+    page.get_by_test_id("undo-result").wait_for()
+    assert page.get_by_test_id("undo-result").inner_text() == "Undone."
+    assert counts(app)[0] == 0
     page.context.set_offline(True)
     # The assignment ends (on the phone's calendar): the turf's names leave the phone at the next opening.
     page.evaluate(
