@@ -268,3 +268,10 @@ def test_home_page_starts_with_my_turfs(app, client, make_user):
     # The first panel of the dashboard, before any chart.
     assert page.index("panel panel-my_turfs") == page.index("card panel ") + len("card ")
     assert f'href="/canvass/turf/{ids["turf"]}"' in page and "12</strong> doors left" in page
+
+
+def test_office_door_page_offers_the_walk_list_to_its_canvasser(app, client, make_user):
+    ids, _token = signed_in(client, make_user, app)
+    door = ids["households"][0]
+    page = client.get(f"/turfs/door/{door}?p=token").get_data(as_text=True)
+    assert f'href="/canvass/door/{door}"' in page and "works offline" in page
