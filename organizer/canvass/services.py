@@ -235,10 +235,8 @@ def _new_person(data, household: Household, user, turf_name: str) -> Resident:
     return resident
 
 
-def _save_one(user, item: dict, knockable: set[int] | None, households: dict[int, Household]) -> dict:
-    """Record one queued knock (inside the caller's savepoint); refusals raise SyncRefused. `knockable`: the
-    doors of a canvasser's current turfs (None: the user may knock anywhere); `households`: the batch's doors,
-    residents and addresses loaded."""
+def _checked(item: dict, knockable: set[int] | None, households: dict[int, Household]):
+    """(household, result, resident or None) of a queued knock the rules still allow; SyncRefused otherwise."""
     household_id = _int_or_none(item.get("household_id"))
     result = item.get("result")
     if household_id is None or result not in DOOR_RESULTS:
@@ -255,15 +253,35 @@ def _save_one(user, item: dict, knockable: set[int] | None, households: dict[int
         resident = next((r for r in household.residents if r.id == resident_id), None)
         if resident is None:
             raise SyncRefused("resident_erased")
-        if resident.do_not_contact and result != "do_not_contact":
-            raise SyncRefused("do_not_contact")
-    elif household.residents and all(r.do_not_contact for r in household.residents) and result != "do_not_contact":
+    # Asked not to be contacted since the phone loaded the list: only "do not contact" itself still goes.
+    people = [resident] if resident else household.residents
+    if people and all(r.do_not_contact for r in people) and result != "do_not_contact":
         raise SyncRefused("do_not_contact")
+    return household, result, resident
+
+
+def _support(item: dict, result: str) -> int | None:
+    """The support level when it goes with this knock (a conversation, and the deployment records them)."""
     support = _int_or_none(item.get("support"))
-    if support is not None and (support not in turfs.SUPPORT_LEVELS or result != "talked"):
-        support = None
-    if support is not None and not current_app.config.get("SUPPORT_LEVELS_ENABLED", True):
-        support = None
+    if support not in turfs.SUPPORT_LEVELS or result != "talked":
+        return None
+    return support if current_app.config.get("SUPPORT_LEVELS_ENABLED", True) else None
+
+
+def _tag_issues(knock: DoorKnock, item: dict) -> None:
+    """The issues heard: existing ones tapped, new ones typed (created once, whatever their case)."""
+    ids = [int(i) for i in item.get("issue_ids") or [] if str(i).isdigit()][:30]
+    names = ",".join(_text(name, 120) for name in (item.get("new_issues") or [])[:10] if isinstance(name, str))
+    issues = conversations.issues_from(ids, names)
+    if issues:
+        db.session.execute(insert(door_knock_issues), [{"door_knock_id": knock.id, "issue_id": i.id} for i in issues])
+
+
+def _save_one(user, item: dict, knockable: set[int] | None, households: dict[int, Household]) -> dict:
+    """Record one queued knock (inside the caller's savepoint); refusals raise SyncRefused. `knockable`: the
+    doors of a canvasser's current turfs (None: the user may knock anywhere); `households`: the batch's doors,
+    residents and addresses loaded."""
+    household, result, resident = _checked(item, knockable, households)
     new_person = None
     if item.get("new_person"):
         turf_name = db.session.scalar(select(Turf.name).where(Turf.id == household.address.turf_id)) or ""
@@ -275,7 +293,7 @@ def _save_one(user, item: dict, knockable: set[int] | None, households: dict[int
         result,
         user.id,
         resident_id=resident.id if resident else None,
-        support_level=support,
+        support_level=_support(item, result),
         note=_text(item.get("note"), 2000),
         follow_up=bool(item.get("follow_up")),
         entered_via="phone",
@@ -285,11 +303,7 @@ def _save_one(user, item: dict, knockable: set[int] | None, households: dict[int
         knock.resident_id = new_person.id
         if result == "talked":
             new_person.last_contacted_at = when
-    ids = [int(i) for i in item.get("issue_ids") or [] if str(i).isdigit()][:30]
-    names = ",".join(_text(name, 120) for name in (item.get("new_issues") or [])[:10] if isinstance(name, str))
-    issues = conversations.issues_from(ids, names)
-    if issues:
-        db.session.execute(insert(door_knock_issues), [{"door_knock_id": knock.id, "issue_id": i.id} for i in issues])
+    _tag_issues(knock, item)
     marked = sorted(r.id for r in household.residents if r.do_not_contact and r.id not in already_dnc)
     receipt = CanvassReceipt(
         client_key=item["key"],
