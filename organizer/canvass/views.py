@@ -144,8 +144,6 @@ def _strings() -> dict:
         ),
         "wiped_expired": _("A turf whose assignment has ended was removed from this phone."),
         "wiped_stale": _("The turfs kept on this phone were removed: no connection for too many days."),
-        "next_door": _("Next door"),
-        "show_on_map": _("Show on map"),
     }
 
 
