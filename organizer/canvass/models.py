@@ -2,11 +2,12 @@
 
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from organizer.db import utcnow
 from organizer.extensions import db
+from organizer.kernel.time import UTCDateTime
 
 
 class CanvassReceipt(db.Model):
@@ -25,4 +26,4 @@ class CanvassReceipt(db.Model):
     new_resident_id: Mapped[int | None] = mapped_column(ForeignKey("residents.id", ondelete="SET NULL"), index=True)
     # Residents this knock marked do-not-contact (an undo restores them): [12, 13].
     marked_do_not_contact: Mapped[list] = mapped_column(JSON, default=list)
-    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

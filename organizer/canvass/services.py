@@ -1,12 +1,13 @@
 """The canvasser's phone: what it may keep offline (their assigned turfs) and the knocks it sends back.
 
-Verbs add and flush; the view commits. Knocks are written by the same verb as the door page and the grid
-(organizer.turfs.services.record_knock); the issues and the new person use the conversations' verbs.
+Verbs add, flush and audit; the view ends the unit of work. Knocks are written by the same verb as the door
+page and the grid (organizer.turfs.services.record_knock); the issues and the new person use the conversations'
+verbs.
 """
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -15,16 +16,17 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
+from organizer.audit import services as audit
 from organizer.auth.models import Role
 from organizer.canvass.models import CanvassReceipt
 from organizer.conversations import services as conversations
 from organizer.conversations.models import DOOR_RESULTS, DoorKnock, door_knock_issues
 from organizer.db import utcnow
 from organizer.extensions import db
+from organizer.kernel.time import aware_utc, local_today
 from organizer.residents.models import CONSENT_BASES, Address, Household, Resident
 from organizer.residents.normalize import phone_e164
 from organizer.turfs import services as turfs
-from organizer.turfs.access import local_today
 from organizer.turfs.models import Turf, TurfAssignment
 
 # A batch the phone sends at once; a longer one is refused whole (the phone sends 20 at a time).
@@ -88,15 +90,9 @@ def current_assignments(user) -> list[TurfAssignment]:
     return sorted(latest.values(), key=lambda a: a.turf.name)
 
 
-def _aware(moment: datetime | None) -> datetime | None:
-    if moment is None:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def _since(assignment: TurfAssignment) -> datetime:
     """From when a knock counts as done for this assignment: the start of the day it was given."""
-    start = _aware(assignment.created_at)
+    start = aware_utc(assignment.created_at)
     return start.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
@@ -161,8 +157,8 @@ def turf_payload(user, turf_id: int) -> dict | None:
                 "access": address.access_notes or "",
                 "residents": [{"id": r.id, "name": r.display_name} for r in door.residents],
                 "do_not_knock": door.do_not_knock,
-                "last": {"result": last.result, "at": _aware(last.knocked_at).isoformat()} if last else None,
-                "done": bool(last and _aware(last.knocked_at) >= since),
+                "last": {"result": last.result, "at": aware_utc(last.knocked_at).isoformat()} if last else None,
+                "done": bool(last and aware_utc(last.knocked_at) >= since),
             }
         )
     return {
@@ -202,7 +198,7 @@ def _knocked_at(raw) -> datetime:
     """When it was knocked, as the phone said; never in the future, never older than the offline window."""
     now = utcnow()
     try:
-        moment = _aware(datetime.fromisoformat(str(raw).replace("Z", "+00:00")))
+        moment = aware_utc(datetime.fromisoformat(str(raw).replace("Z", "+00:00")))
     except ValueError:
         return now
     if moment > now:
@@ -314,6 +310,10 @@ def _save_one(user, item: dict, knockable: set[int] | None, households: dict[int
     )
     db.session.add(receipt)
     db.session.flush()
+    # In the item's savepoint: a knock refused later in its own checks leaves no audit event behind.
+    audit.record("door_knock.create", knock, via="phone")
+    if new_person is not None:
+        audit.record("resident.create", new_person, via="phone")
     return {"status": "saved", "knock_id": knock.id, "new_resident_id": receipt.new_resident_id}
 
 
@@ -397,7 +397,7 @@ def undo(user, keys) -> list[str]:
     ).all()
     undone = []
     for receipt in receipts:
-        if _aware(receipt.received_at) < cutoff or receipt.door_knock_id is None:
+        if aware_utc(receipt.received_at) < cutoff or receipt.door_knock_id is None:
             continue
         if receipt.marked_do_not_contact:
             for resident in db.session.scalars(select(Resident).where(Resident.id.in_(receipt.marked_do_not_contact))):
@@ -410,5 +410,6 @@ def undo(user, keys) -> list[str]:
         receipt.door_knock_id = receipt.new_resident_id = None
         receipt.marked_do_not_contact = []
         undone.append(receipt.client_key)
+        audit.record("door_knock.undo", None, key=receipt.client_key)
     db.session.flush()
     return undone

@@ -14,10 +14,11 @@ from flask_wtf.csrf import generate_csrf
 from organizer.audit import services as audit
 from organizer.auth.permissions import public, require_role
 from organizer.canvass import services
-from organizer.conversations.forms import CONSENT_LABELS, RESULT_LABELS
-from organizer.core.urls import links_unreachable_from_phones
+from organizer.conversations.labels import RESULT_LABELS
 from organizer.extensions import db
-from organizer.turfs.access import local_today
+from organizer.kernel.time import local_today
+from organizer.kernel.unit_of_work import unit_of_work
+from organizer.residents.labels import CONSENT_LABELS
 from organizer.turfs.models import Turf
 
 bp = Blueprint("canvass", __name__)
@@ -46,8 +47,6 @@ RESULT_SYMBOLS = {
 }
 # Results one tap records from the walk list; "talked" opens the door page for the conversation.
 QUICK_RESULTS = ("not_home", "refused", "come_back")
-# Print pages (turfs, walk sheets) warn when their QR codes would point at this machine's loopback address.
-bp.add_app_template_global(links_unreachable_from_phones)
 
 
 def _private(response):
@@ -55,6 +54,12 @@ def _private(response):
     response.headers["Cache-Control"] = "no-store, private"
     response.headers["Pragma"] = "no-cache"
     return response
+
+
+def _try_again():
+    """A record changed at the instant of the commit (rolled back whole): the phone keeps its queue and sends
+    it again (any answer other than 2xx leaves every item waiting)."""
+    return _private(jsonify(error=_("Someone saved a change at the same moment: sending again."))), 409
 
 
 def _assets_version() -> str:
@@ -232,16 +237,11 @@ def api_sync():
     body = request.get_json(silent=True)
     items = body.get("items") if isinstance(body, dict) else None
     try:
-        answers = services.sync(current_user, items)
-    except ValueError:
+        with unit_of_work(on_conflict=_try_again):
+            answers = services.sync(current_user, items)
+    except ValueError:  # the batch itself (not one item): nothing kept
         db.session.rollback()
         return _private(jsonify(error=_("This batch is malformed."))), 400
-    saved = [a for a in answers if a["status"] == "saved"]
-    for answer in saved:
-        audit.record("door_knock.create", ("door_knocks", answer["knock_id"]), via="phone")
-        if answer.get("new_resident_id"):
-            audit.record("resident.create", ("residents", answer["new_resident_id"]), via="phone")
-    db.session.commit()
     return _private(jsonify(answers=answers))
 
 
@@ -251,13 +251,11 @@ def api_undo():
     """Back: take back knocks sent less than a minute ago."""
     body = request.get_json(silent=True)
     try:
-        undone = services.undo(current_user, body.get("keys") if isinstance(body, dict) else None)
+        with unit_of_work(on_conflict=_try_again):
+            undone = services.undo(current_user, body.get("keys") if isinstance(body, dict) else None)
     except ValueError:
         db.session.rollback()
         return _private(jsonify(error=_("This batch is malformed."))), 400
-    for key in undone:
-        audit.record("door_knock.undo", None, key=key)
-    db.session.commit()
     return _private(jsonify(undone=undone))
 
 

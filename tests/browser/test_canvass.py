@@ -56,6 +56,56 @@ def counts(app):
         return knocks, residents, links, households
 
 
+def assert_results_above_the_fold(page):
+    """The result buttons are above the fold on a 390x844 screen, thumb-sized."""
+    for button in page.locator("[data-action=result]").all():
+        box = button.bounding_box()
+        assert box["y"] + box["height"] <= 844 and box["height"] >= 48 and box["x"] + box["width"] <= 390
+
+
+def log_talked(page, n) -> int:
+    """Talked: who answered, support, an issue tapped and one typed, a note, and twice a new person (1 if added)."""
+    page.get_by_test_id("result-talked").click()
+    names = page.locator("input[name=answered]")
+    added = 0
+    if n in (3, 9):
+        page.get_by_test_id("new-person").locator("summary").click()
+        page.locator("input[name=first_name]").fill(f"Nouvelle{n}")
+        page.locator("input[name=last_name]").fill("Voisine")
+        page.locator("input[name=phone]").fill("06 11 22 33 44")
+        page.locator("input[name=answered][value=new]").check()
+        added = 1
+    elif names.count() > 3:
+        names.first.check()
+    page.locator("input[name=support][value='4']").check()
+    page.locator("input[name=issue]").first.check()
+    page.locator("input[name=new_issue]").fill("Ascenseur en panne" if n % 2 else "Punaises de lit")
+    page.locator("textarea[name=note]").fill(f"Porte {n}")
+    page.locator("input[name=follow_up]").check()
+    page.get_by_test_id("save-next").click()
+    return added
+
+
+def log_door(page, n, tap_ms) -> int:
+    """Door n of the thirty: a conversation every third door, else one tap; waits for the next door.
+    Returns 1 when a new person was added; one-tap timings go to `tap_ms`."""
+    door_id = int(page.locator("form.canvass-door-form").get_attribute("data-door"))
+    added = 0
+    if n % 3 == 0:
+        added = log_talked(page, n)
+    else:
+        result = ["not_home", "come_back", "refused", "not_home"][n % 4]
+        page.get_by_test_id(f"result-{result}").click()
+    page.wait_for_function(
+        "id => document.querySelector('form.canvass-door-form') === null"
+        " || document.querySelector('form.canvass-door-form').dataset.door !== String(id)",
+        arg=door_id,
+    )
+    if n % 3 and page.locator("[data-testid=canvass-app]").get_attribute("data-last-tap-ms"):
+        tap_ms.append(int(page.locator("[data-testid=canvass-app]").get_attribute("data-last-tap-ms")))
+    return added
+
+
 @pytest.mark.parametrize("lang", ["en", "fr"])
 @pytest.mark.parametrize("page", ["phone"], indirect=True)
 def test_thirty_doors_offline_then_sent_once(page, live_app, live_user, lang):
@@ -72,45 +122,13 @@ def test_thirty_doors_offline_then_sent_once(page, live_app, live_user, lang):
     context.set_offline(True)
     page.get_by_test_id("door").first.locator("h3 a").click()
     page.wait_for_url(f"{base}/canvass/door/{ids['households'][0]}")
-    # The result buttons are above the fold on a 390x844 screen, thumb-sized.
-    for button in page.locator("[data-action=result]").all():
-        box = button.bounding_box()
-        assert box["y"] + box["height"] <= 844 and box["height"] >= 48 and box["x"] + box["width"] <= 390
+    assert_results_above_the_fold(page)
     screenshot(page, f"canvass-door-{lang}")
     if lang == "en":
         assert_accessible(page)
     tap_ms, new_people = [], 0
     for n in range(30):
-        door_id = int(page.locator("form.canvass-door-form").get_attribute("data-door"))
-        if n % 3 == 0:
-            # Talked: who answered, support, an issue tapped and one typed, a note, and twice a new person.
-            page.get_by_test_id("result-talked").click()
-            names = page.locator("input[name=answered]")
-            if n in (3, 9):
-                page.get_by_test_id("new-person").locator("summary").click()
-                page.locator("input[name=first_name]").fill(f"Nouvelle{n}")
-                page.locator("input[name=last_name]").fill("Voisine")
-                page.locator("input[name=phone]").fill("06 11 22 33 44")
-                page.locator("input[name=answered][value=new]").check()
-                new_people += 1
-            elif names.count() > 3:
-                names.first.check()
-            page.locator("input[name=support][value='4']").check()
-            page.locator("input[name=issue]").first.check()
-            page.locator("input[name=new_issue]").fill("Ascenseur en panne" if n % 2 else "Punaises de lit")
-            page.locator("textarea[name=note]").fill(f"Porte {n}")
-            page.locator("input[name=follow_up]").check()
-            page.get_by_test_id("save-next").click()
-        else:
-            result = ["not_home", "come_back", "refused", "not_home"][n % 4]
-            page.get_by_test_id(f"result-{result}").click()
-        page.wait_for_function(
-            "id => document.querySelector('form.canvass-door-form') === null"
-            " || document.querySelector('form.canvass-door-form').dataset.door !== String(id)",
-            arg=door_id,
-        )
-        if n % 3 and page.locator("[data-testid=canvass-app]").get_attribute("data-last-tap-ms"):
-            tap_ms.append(int(page.locator("[data-testid=canvass-app]").get_attribute("data-last-tap-ms")))
+        new_people += log_door(page, n, tap_ms)
     assert new_people == 2
     assert WORDS[lang]["waiting"] in page.get_by_test_id("canvass-pending").inner_text()
     assert counts(app)[0] == 0

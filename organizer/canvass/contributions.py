@@ -1,9 +1,10 @@
-"""The canvasser's home page starts with their turfs: doors left, doors done, until when, one tap to the list."""
+"""What the canvasser's phone adds elsewhere: "My turfs" first on the home page (doors left, doors done,
+until when, one tap to the walk list)."""
 
 from flask_babel import lazy_gettext as _l
 
 from organizer.canvass import services
-from organizer.reports.dashboard import Panel
+from organizer.kernel.contributions import Contribution, Panel
 
 
 def my_turfs(viewer, today) -> dict | None:
@@ -14,4 +15,6 @@ def my_turfs(viewer, today) -> dict | None:
     return {"items": items}
 
 
-PANELS = [Panel("my_turfs", _l("My turfs"), "canvass/panel_my_turfs.html", my_turfs, order=0)]
+CONTRIBUTION = Contribution(
+    panels=[Panel("my_turfs", _l("My turfs"), "canvass/panel_my_turfs.html", my_turfs, order=0)],
+)
