@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
+from organizer.audit.models import AuditEvent
 from organizer.auth.models import User
 from organizer.canvass.models import CanvassReceipt
 from organizer.conversations.models import DoorKnock, door_knock_issues
@@ -210,6 +211,46 @@ def test_back_undoes_within_a_minute_only(app, client, make_user):
     # A late resend of the undone key does not bring it back.
     assert send(client, token, [recent]).get_json()["answers"][0]["status"] == "duplicate"
     assert count(app, DoorKnock) == 1
+
+
+def test_sync_and_back_are_audited_with_what_they_saved_only(app, client, make_user):
+    ids, token = signed_in(client, make_user, app)
+    doors = ids["households"]
+    person = {"first_name": "Aminata", "last_name": "Sow", "consent_basis": "consent", "consent_method": "Oral"}
+    saved = {"key": key(), "household_id": doors[1], "result": "talked", "answered": "new", "new_person": person}
+    refused = {"key": key(), "household_id": 999999, "result": "not_home"}
+
+    def actions():
+        with app.app_context():
+            rows = db.session.execute(select(AuditEvent.action, AuditEvent.target_type, AuditEvent.details))
+            return sorted((a, t, (d or {}).get("via") or (d or {}).get("key")) for a, t, d in rows if "." in a)
+
+    before = actions()
+    send(client, token, [saved, refused])
+    send(client, token, [saved])  # a resend: already saved, nothing audited again
+    new = [row for row in actions() if row not in before]
+    assert new == [("door_knock.create", "door_knocks", "phone"), ("resident.create", "residents", "phone")]
+    client.post("/canvass/api/undo", json={"keys": [saved["key"]]}, headers={"X-CSRFToken": token})
+    assert ("door_knock.undo", None, saved["key"]) in actions()
+
+
+def test_a_conflict_at_commit_answers_json_and_the_phone_keeps_its_queue(app, client, make_user, monkeypatch):
+    from sqlalchemy.orm.exc import StaleDataError
+
+    from organizer.canvass import services
+
+    ids, token = signed_in(client, make_user, app)
+    real_sync = services.sync
+
+    def sync_then_conflict(user, items):
+        real_sync(user, items)
+        raise StaleDataError("a resident changed at that instant")
+
+    monkeypatch.setattr(services, "sync", sync_then_conflict)
+    response = send(client, token, [{"key": key(), "household_id": ids["households"][0], "result": "not_home"}])
+    # Not the office's HTML conflict page: JSON the phone reads as "not sent yet", and nothing kept.
+    assert response.status_code == 409 and "error" in response.get_json()
+    assert count(app, DoorKnock) == 0 and count(app, CanvassReceipt) == 0
 
 
 def test_sync_needs_the_csrf_token_and_a_list(app, client, make_user):
