@@ -93,6 +93,7 @@ def _strings() -> dict:
         "open_list": _("Open the walk list"),
         "walk_list": _("Walk list"),
         "back_to_turfs": _("My turfs"),
+        "show_on_map": _("Show on map"),
         "back_to_list": _("Walk list"),
         "who_answered": _("Who answered?"),
         "nobody_named": _("Nobody / not said"),

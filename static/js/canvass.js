@@ -359,6 +359,8 @@
     if (!turf) { view.replaceChildren(el("p", { className: "lead", text: S.door_unknown }), backLink("", S.back_to_turfs)); return; }
     const pending = await pendingByDoor();
     const page = [backLink("", S.back_to_turfs), el("h1", { text: turf.name })];
+    // The turf's map with this phone's position (shown on the phone only, never sent): needs a connection.
+    if (navigator.onLine) page.push(el("p", {}, el("a", { className: "button button-secondary", href: `/turfs/${id}?position=1#turf-map`, "data-testid": "show-on-map", text: S.show_on_map })));
     if (turf.script) page.push(el("details", { className: "canvass-script" }, el("summary", { text: S.script }), el("p", { text: turf.script })));
     const list = el("div", { className: "canvass-walk", "data-testid": "walk-list" });
     let address = null;

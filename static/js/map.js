@@ -79,7 +79,11 @@
         if (position) { position.remove(); }
         position = L.layerGroup([
           L.circle([lat, lon], { radius: accuracy || 10, color: "#1d4fa8", weight: 1, fillOpacity: 0.12, interactive: false }),
-          L.circleMarker([lat, lon], { radius: 7, color: "#ffffff", weight: 2, fillColor: "#1d4fa8", fillOpacity: 1 })
+          L.marker([lat, lon], {
+            icon: L.divIcon({ className: "map-position-wrap", html: '<span class="map-position"></span>', iconSize: [16, 16], iconAnchor: [8, 8] }),
+            keyboard: false,
+            interactive: false
+          })
         ]).addTo(map);
       },
       clearPosition: function () { if (position) { position.remove(); position = null; } }
@@ -113,14 +117,14 @@
         }
         if (bounds.length) { map.fitBounds(bounds, { padding: [24, 24], maxZoom: 18 }); } else { map.setView([46.6, 2.4], 5); }
         element.setAttribute("data-doors", String(data.doors.length));
+        // Once the map has a view; shown on this screen only: the position is never sent to the server.
+        if (options.showPosition && navigator.geolocation) {
+          navigator.geolocation.watchPosition(function (where) {
+            handle.setPosition(where.coords.latitude, where.coords.longitude, where.coords.accuracy);
+          }, function () {}, { enableHighAccuracy: true, maximumAge: 15000 });
+        }
         element.dispatchEvent(new CustomEvent("map:ready", { detail: data }));
       });
-    if (options.showPosition && navigator.geolocation) {
-      // Shown on this screen only: the position is never sent to the server.
-      navigator.geolocation.watchPosition(function (where) {
-        handle.setPosition(where.coords.latitude, where.coords.longitude, where.coords.accuracy);
-      }, function () {}, { enableHighAccuracy: true, maximumAge: 15000 });
-    }
     return handle;
   }
 

@@ -5,13 +5,13 @@ the way back), and what the server refuses is shown on the phone, never dropped.
 import statistics
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from organizer.auth.models import User
 from organizer.canvass.models import CanvassReceipt
 from organizer.conversations.models import DoorKnock, Issue, door_knock_issues
 from organizer.extensions import db
-from organizer.residents.models import Resident
+from organizer.residents.models import Address, Household, Resident
 from organizer.turfs.models import TurfAssignment
 from tests.browser.conftest import assert_accessible, screenshot
 from tests.browser.test_login_flow import sign_in
@@ -321,3 +321,30 @@ def test_kept_turfs_are_wiped_at_assignment_end_after_offline_days_and_at_any_si
         t.onsuccess = () => { resolve(t.result); r.result.close(); }; }; })"""
     )
     assert kept == 0
+
+
+@pytest.mark.parametrize("page", ["phone"], indirect=True)
+def test_walk_list_shows_the_turf_on_a_map_with_my_position_never_sent(page, live_app, live_user):
+    app, base = live_app
+    email = "ines@example.org"
+    canvasser(app, live_user, email, "fr")
+    ids = make_block_turf(app, email, doors=8)
+    with app.app_context():  # the block stands in Mont-Bonvillers
+        addresses = select(Household.address_id).where(Household.id.in_(ids["households"]))
+        db.session.execute(update(Address).where(Address.id.in_(addresses)).values(lat=49.2871, lon=5.9533))
+        db.session.commit()
+    # The phone's position, given by a stand-in for the browser's geolocation (headless Chromium's own
+    # emulation does not answer under this suite's flags).
+    page.add_init_script(
+        "navigator.geolocation.watchPosition = (ok) => { setTimeout(() => ok({coords: {latitude: 49.28765,"
+        " longitude: 5.95391, accuracy: 12}}), 50); return 1; };"
+    )
+    open_turf_online(page, base, email, ids["turf"])
+    sent = []
+    page.on("request", lambda request: sent.append(f"{request.url} {request.post_data or ''}"))
+    page.get_by_test_id("show-on-map").click()
+    page.wait_for_url(f"{base}/turfs/{ids['turf']}?position=1#turf-map")
+    page.wait_for_selector("#turf-map[data-doors='8']")
+    page.wait_for_selector("#turf-map .map-position")  # the phone's own position, drawn on the map
+    assert not [line for line in sent if "49.2876" in line or "5.9539" in line]
+    screenshot(page, "canvass-map-position")
