@@ -1,6 +1,6 @@
 """Campaigns (Midwest Academy strategy chart), actors and their power map, local government, actions."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
@@ -344,3 +344,18 @@ class CalendarToken(db.Model):
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     user = relationship("User", lazy="raise_on_sql")
+
+    def revoked_for(self, user) -> bool:
+        """Revoked by hand, or issued before `user` (its owner) last changed their password."""
+        if self.revoked_at is not None:
+            return True
+        changed = user.password_changed_at
+        if changed is None:
+            return False
+        created = self.created_at
+        # SQLite hands back naive datetimes; both are UTC.
+        if created.tzinfo is None:
+            created = created.replace(tzinfo=UTC)
+        if changed.tzinfo is None:
+            changed = changed.replace(tzinfo=UTC)
+        return created < changed

@@ -487,7 +487,7 @@ def find_calendar_token(raw: str) -> CalendarToken | None:
         .where(CalendarToken.token_hash == _hash_token(raw), CalendarToken.revoked_at.is_(None))
         .options(selectinload(CalendarToken.user))
     )
-    if token is None or not token.user.active:
+    if token is None or not token.user.active or token.revoked_for(token.user):
         return None
     return token
 

@@ -8,6 +8,7 @@ import click
 from flask.cli import AppGroup
 
 from organizer.extensions import db
+from organizer.files import write_private
 
 residents_cli = AppGroup("residents", help="Import and export residents and addresses.")
 
@@ -65,7 +66,7 @@ def import_command(file: Path, fmt, maps, source, dry_run, skip_invalid, as_json
     rejects = None
     if skip_invalid and report.rejected_rows and not dry_run:
         rejects = file.with_name(file.name + ".rejects.csv")
-        rejects.write_text(report.rejects_csv(), encoding="utf-8-sig")
+        write_private(rejects, report.rejects_csv(), encoding="utf-8-sig")
     if as_json:
         payload = report.as_json()
         if rejects:
@@ -115,7 +116,7 @@ def export_command(file: Path, delimiter: str, tag: str | None):
     else:
         data, count = exporting.to_csv(query, delimiter=delimiter, support_enabled=support)
         fmt = "csv"
-    file.write_bytes(data)
+    write_private(file, data)
     audit.record("residents.export", None, count=count, format=fmt, via="cli")
     db.session.commit()
     click.echo(f"{count} residents written to {file}")

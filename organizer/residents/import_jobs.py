@@ -14,6 +14,7 @@ from markupsafe import Markup
 
 from organizer.db import write_intent
 from organizer.extensions import db
+from organizer.files import write_private
 from organizer.jobs import views as job_views
 from organizer.jobs.services import JOB_FOLDERS, job_handler
 from organizer.residents import importing
@@ -57,9 +58,9 @@ def _run(job, progress, dry_run: bool):
             db.session.rollback()
     if report.errors:
         shown = [error.as_dict() for error in report.errors[:MAX_ERRORS_SHOWN]]
-        errors_path(folder, token, job_id).write_text(json.dumps({"errors": shown, "count": len(report.errors)}))
+        write_private(errors_path(folder, token, job_id), json.dumps({"errors": shown, "count": len(report.errors)}))
     if report.rejected_rows:
-        (folder / f"{token}.rejects.csv").write_text(report.rejects_csv(), encoding="utf-8-sig")
+        write_private(folder / f"{token}.rejects.csv", report.rejects_csv(), encoding="utf-8-sig")
     if report.written:
         data_path.unlink(missing_ok=True)
         if not report.rejected_rows:

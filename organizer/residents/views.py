@@ -18,6 +18,7 @@ from organizer.auth.models import User
 from organizer.auth.permissions import require_recent_auth, require_role
 from organizer.conversations.models import Issue
 from organizer.extensions import db
+from organizer.files import private_folder, write_private
 from organizer.jobs.models import Job
 from organizer.residents import (
     exporting,
@@ -358,9 +359,7 @@ def export():
 
 
 def _import_folder() -> Path:
-    folder = Path(current_app.instance_path) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return private_folder(Path(current_app.instance_path) / "imports")
 
 
 def _stash(token: str) -> tuple[bytes, dict]:
@@ -378,7 +377,7 @@ def _stash(token: str) -> tuple[bytes, dict]:
 
 
 def _save_meta(token: str, meta: dict) -> None:
-    (_import_folder() / f"{token}.json").write_text(json.dumps(meta))
+    write_private(_import_folder() / f"{token}.json", json.dumps(meta))
 
 
 def _start(kind: str, token: str, meta: dict, **extra):
@@ -417,7 +416,7 @@ def import_upload():
         else:
             fmt = form.format.data if form.format.data != "auto" else importing.detect_format(table.header)
             token = secrets.token_urlsafe(24)
-            (_import_folder() / f"{token}.data").write_bytes(data)
+            write_private(_import_folder() / f"{token}.data", data)
             meta = {"filename": upload.filename or "upload.csv", "format": fmt, "user_id": current_user.id}
             _save_meta(token, meta)
             if fmt == "generic":
