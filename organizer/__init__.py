@@ -19,6 +19,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.from_prefixed_env("ORGANIZER")
     app.config.update(config or {})
     register_config_fallbacks(app)
+    register_converters(app)
     register_extensions(app)
     register_blueprints(app)
     register_security(app)
@@ -48,6 +49,13 @@ def register_config_fallbacks(app: Flask) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = app.config["SQLALCHEMY_DATABASE_URI"].replace(
             "postgresql://", "postgresql+psycopg://", 1
         )
+
+
+def register_converters(app: Flask) -> None:
+    """<int:...> in every URL is bounded to what an id can be (organizer.params)."""
+    from organizer.params import IdConverter
+
+    app.url_map.converters["int"] = IdConverter
 
 
 def register_extensions(app: Flask) -> None:

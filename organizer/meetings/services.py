@@ -313,20 +313,17 @@ def search_residents(query: str, exclude: set[int], limit: int = 20) -> list[Res
 
 
 def sign_in_rows(meeting: Meeting) -> list[dict]:
-    """Pre-filled sign-in lines: residents who said yes or maybe (never do-not-contact), then users."""
+    """Pre-filled sign-in lines: residents who said yes or maybe (never do-not-contact), then users.
+
+    Names only: the sheet goes round the table, so everyone would read the others' phones and e-mails.
+    Each person fills in (or confirms) their own contact details in the blank columns."""
     rows = []
     for row in sorted(meeting.resident_attendees, key=lambda r: r.resident.display_name.lower()):
         if row.rsvp in ("yes", "maybe") and not row.resident.do_not_contact:
-            rows.append(
-                {
-                    "name": row.resident.display_name,
-                    "phone": row.resident.phone or "",
-                    "email": row.resident.email or "",
-                }
-            )
+            rows.append({"name": row.resident.display_name})
     for row in sorted(meeting.user_attendees, key=lambda r: r.user.display_name.lower()):
         if row.rsvp in ("yes", "maybe"):
-            rows.append({"name": row.user.display_name, "phone": "", "email": ""})
+            rows.append({"name": row.user.display_name})
     return rows
 
 

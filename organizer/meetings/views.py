@@ -29,6 +29,7 @@ from organizer.meetings.forms import (
     SignInSheetForm,
 )
 from organizer.meetings.models import RSVP_STATUSES, AgendaItem, Meeting, MeetingTemplate, MinutesActionItem
+from organizer.params import int_arg
 from organizer.printing.pdf import pdf_response
 from organizer.residents.models import Resident
 
@@ -222,9 +223,9 @@ def new():
     _ensure_templates()
     form = _meeting_form()
     if request.method == "GET":
-        form.template_id.data = request.args.get("template", type=int)
-        form.campaign_id.data = request.args.get("campaign_id", type=int)
-        form.action_id.data = request.args.get("action_id", type=int)
+        form.template_id.data = int_arg("template")
+        form.campaign_id.data = int_arg("campaign_id")
+        form.action_id.data = int_arg("action_id")
         form.chair_id.data = current_user.id
     if form.validate_on_submit():
         template = db.session.get(MeetingTemplate, form.template_id.data) if form.template_id.data else None
@@ -427,8 +428,8 @@ def delete_item(meeting_id: int, item_id: int):
 def add_attendee(meeting_id: int):
     meeting = _meeting_or_404(meeting_id)
     _check_post()
-    user_id = request.form.get("user_id", type=int)
-    resident_id = request.form.get("resident_id", type=int)
+    user_id = int_arg("user_id", values=request.form)
+    resident_id = int_arg("resident_id", values=request.form)
     if user_id and db.session.get(User, user_id):
         services.add_user_attendee(meeting, user_id)
     elif resident_id and (resident := db.session.get(Resident, resident_id)):
@@ -449,7 +450,7 @@ def remove_attendee(meeting_id: int):
     meeting = _meeting_or_404(meeting_id)
     _check_post()
     kind = request.form.get("kind")
-    person_id = request.form.get("person_id", type=int)
+    person_id = int_arg("person_id", values=request.form)
     if kind in ("user", "resident") and person_id:
         services.remove_attendee(meeting, kind, person_id)
         db.session.commit()

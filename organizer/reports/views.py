@@ -15,6 +15,7 @@ from organizer.auth.permissions import require_role
 from organizer.conversations.models import Issue
 from organizer.core.services import current_organization
 from organizer.extensions import db
+from organizer.params import int_arg, int_list
 from organizer.printing.pdf import pdf_response, render_pdf
 from organizer.reports import services
 from organizer.reports.services import NO_PLACE, ReportQuery, default_query, is_small, public_trend
@@ -65,7 +66,7 @@ def parse_query(args) -> tuple[ReportQuery, list[str]]:
     if (end - start).days > MAX_DAYS:
         errors.append(_("A report covers at most three years."))
         start = end - timedelta(days=MAX_DAYS)
-    turf_ids = tuple(sorted({int(v) for v in args.getlist("turf") if v.isdigit()})) or None
+    turf_ids = tuple(sorted(set(int_list("turf", values=args)))) or None
     areas = tuple(sorted({v for v in args.getlist("area") if v})) or None
     by = args.get("by") if args.get("by") in services.PLACE_KINDS else "turf"
     return ReportQuery(start=start, end=end, turf_ids=turf_ids, areas=areas, by=by), errors
@@ -136,7 +137,7 @@ def listening():
 def conversations():
     """The conversations behind one number of the report, as far as the viewer may see them."""
     query, _errors = parse_query(request.args)
-    issue_id = request.args.get("issue", type=int)
+    issue_id = int_arg("issue")
     bucket = 0 if request.args.get("period") == "previous" else 1
     place = request.args.get("place")
     issue_name = None

@@ -14,6 +14,7 @@ from organizer.audit import services as audit
 from organizer.conversations.models import Issue
 from organizer.db import keyset_after
 from organizer.extensions import db
+from organizer.params import MAX_ID
 from organizer.residents.models import (
     LEADERSHIP_STAGES,
     Address,
@@ -435,7 +436,7 @@ def decode_cursor(cursor: str | None) -> tuple[int, str] | None:
     if not cursor or ":" not in cursor:
         return None
     ident, key = cursor.split(":", 1)
-    return (int(ident), key) if ident.isdigit() else None
+    return (int(ident), key) if ident.isdigit() and len(ident) <= len(str(MAX_ID)) and int(ident) <= MAX_ID else None
 
 
 def search(user, filters: Filters, *, after: str | None = None, limit: int = 50) -> tuple[list[Resident], str | None]:

@@ -20,6 +20,7 @@ from organizer.conversations.models import Issue
 from organizer.extensions import db
 from organizer.files import private_folder, write_private
 from organizer.jobs.models import Job
+from organizer.params import int_arg, parse_int
 from organizer.residents import (
     exporting,
     history,  # noqa: F401 - registers the timeline source
@@ -49,18 +50,16 @@ PAGE_SIZE = 50
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 
-def _int(value) -> int | None:
-    return int(value) if value and str(value).isdigit() else None
-
-
 def _filters() -> services.Filters:
     args = request.values
     return services.Filters(
         q=(args.get("q") or "").strip()[:200],
-        turf_id=_int(args.get("turf")),
-        tag_id=_int(args.get("tag")),
-        issue_id=_int(args.get("issue")),
-        support_level=_int(args.get("support")) if current_app.config["SUPPORT_LEVELS_ENABLED"] else None,
+        turf_id=int_arg("turf", values=args),
+        tag_id=int_arg("tag", values=args),
+        issue_id=int_arg("issue", values=args),
+        support_level=int_arg("support", values=args, minimum=1, maximum=5)
+        if current_app.config["SUPPORT_LEVELS_ENABLED"]
+        else None,
         stage=args.get("stage") if args.get("stage") in STAGE_LABELS else None,
         contacted=args.get("contacted") if args.get("contacted") in ("7", "30", "90", "never", "over90") else None,
         dnc=args.get("dnc") if args.get("dnc") in ("only", "exclude") else None,
@@ -248,7 +247,7 @@ def edit(resident_id: int):
         if not services.sees_sensitive(current_user) and resident.note_sensitive:
             form.note.data = None
     if form.validate_on_submit():
-        expected = _int(form.version.data)
+        expected = parse_int(form.version.data, "version")
         values = _resident_values(form)
         try:
             services.update_resident(
