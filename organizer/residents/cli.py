@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
+from organizer import spreadsheets
 from organizer.extensions import db
 from organizer.files import write_private
 
@@ -43,6 +44,7 @@ def import_command(file: Path, fmt, maps, source, dry_run, skip_invalid, as_json
 
     mapping = _parse_map(maps)
     try:
+        spreadsheets.check_file_size(file.stat().st_size)  # before reading it into memory
         report = run_import(
             file.read_bytes(),
             file.name,
@@ -52,7 +54,7 @@ def import_command(file: Path, fmt, maps, source, dry_run, skip_invalid, as_json
             dry_run=dry_run,
             skip_invalid=skip_invalid,
         )
-    except FileProblem as problem:
+    except (FileProblem, spreadsheets.SpreadsheetProblem) as problem:
         db.session.rollback()
         if as_json:
             click.echo(json.dumps({"error": str(problem)}, ensure_ascii=False))
