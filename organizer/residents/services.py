@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from organizer.audit import services as audit
+from organizer.auth import records
 from organizer.conversations.models import Issue
 from organizer.db import keyset_after
 from organizer.extensions import db
@@ -25,7 +26,6 @@ from organizer.residents.models import (
     resident_tags,
 )
 from organizer.residents.normalize import fold, name_key, phone_e164, split_number, street_key
-from organizer.turfs.access import assigned_household_ids
 
 SEE_ALL_ROLES = ("organizer", "leader")
 SENSITIVE_ROLES = ("organizer",)
@@ -86,21 +86,18 @@ def may_export(user) -> bool:
 
 
 def visible_household_ids(user):
-    """Households at addresses of a turf assigned to `user` and not expired (a subquery)."""
-    return assigned_household_ids(user)
+    """Households `user` may see (a subquery; organizer.auth.records)."""
+    return records.visible_ids(Household, user)
 
 
 def visible_residents(user) -> Select:
-    """`select(Resident)` restricted to what `user` may see; filter it further as needed."""
-    query = select(Resident)
-    if not sees_everyone(user):
-        query = query.where(Resident.household_id.in_(visible_household_ids(user)))
-    return query
+    """`select(Resident)` restricted to what `user` may see (organizer.auth.records); filter it further as needed."""
+    return records.visible(Resident, user)
 
 
 def get_visible(user, resident_id: int, *options) -> Resident | None:
     """One resident if `user` may see them, else None."""
-    return db.session.scalar(visible_residents(user).where(Resident.id == resident_id).options(*options))
+    return records.find(Resident, resident_id, *options, user=user)
 
 
 # --- tags, issues, addresses ------------------------------------------------------------------------------
@@ -296,13 +293,16 @@ def set_issues(resident: Resident, issue_ids: list[int]) -> None:
 
 def bulk_tag(user, resident_ids: list[int], tag_name: str, *, remove: bool = False) -> int:
     """Add (or remove) a tag on the residents of `resident_ids` that `user` may see; returns how many changed."""
-    tag = get_or_create_tag(tag_name)
-    if tag is None or not resident_ids:
+    if not resident_ids:
         return 0
     visible = list(
         db.session.scalars(visible_residents(user).with_only_columns(Resident.id).where(Resident.id.in_(resident_ids)))
     )
     if not visible:
+        return 0  # no tag is created unless it lands on someone this person may see
+    name = clean_tag_name(tag_name)
+    tag = db.session.scalar(select(Tag).where(Tag.name == name)) if remove else get_or_create_tag(tag_name)
+    if tag is None:
         return 0
     already = set(
         db.session.scalars(

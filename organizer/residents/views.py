@@ -14,13 +14,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from organizer.audit import services as audit
+from organizer.auth import records
 from organizer.auth.models import User
 from organizer.auth.permissions import require_recent_auth, require_role
 from organizer.conversations.models import Issue
 from organizer.extensions import db
 from organizer.files import private_folder, write_private
 from organizer.jobs.models import Job
-from organizer.params import int_arg, parse_int
+from organizer.params import int_arg, int_list, parse_int
 from organizer.residents import (
     exporting,
     history,  # noqa: F401 - registers the timeline source
@@ -119,7 +120,7 @@ def index():
 def bulk_tag():
     """Add or remove a tag on the ticked residents."""
     form = BulkTagForm()
-    ids = [int(i) for i in request.form.getlist("resident_ids") if i.isdigit()]
+    ids = [resident.id for resident in records.load_all(Resident, int_list("resident_ids", values=request.form))]
     if not form.validate_on_submit():
         flash(_("Give the tag a name."), "error")
     elif not ids:
@@ -187,10 +188,7 @@ def _split_tags(text: str | None) -> list[str]:
 
 
 def _load(resident_id: int, *options) -> Resident:
-    resident = services.get_visible(current_user, resident_id, *options)
-    if resident is None:
-        abort(404)
-    return resident
+    return records.load(Resident, resident_id, *options)
 
 
 @bp.route("/<int:resident_id>")
@@ -287,19 +285,13 @@ def edit(resident_id: int):
 @require_role(*ALL_ROLES)
 def household(household_id: int):
     """One door: the address and the residents behind it that this person may see."""
-    found = db.session.scalar(
-        select(Household).where(Household.id == household_id).options(selectinload(Household.address))
-    )
-    if found is None:
-        abort(404)
+    found = records.load(Household, household_id, selectinload(Household.address))
     residents = db.session.scalars(
-        services.visible_residents(current_user)
+        records.visible(Resident)
         .where(Resident.household_id == household_id)
         .order_by(Resident.sort_key, Resident.id)
         .options(selectinload(Resident.tags))
     ).all()
-    if not residents and not services.sees_everyone(current_user):
-        abort(404)
     return render_template("residents/household.html", household=found, residents=residents)
 
 
@@ -318,10 +310,8 @@ def merge():
     if not form.validate_on_submit() or form.keep_id.data == form.other_id.data:
         flash(_("Choose two different residents to merge."), "error")
         return redirect(url_for("residents.duplicates"))
-    keep = db.session.get(Resident, form.keep_id.data)
-    other = db.session.get(Resident, form.other_id.data)
-    if keep is None or other is None:
-        abort(404)
+    keep = records.load(Resident, form.keep_id.data)
+    other = records.load(Resident, form.other_id.data)
     services.merge_residents(keep, other, by=current_user)
     db.session.commit()
     flash(_("Merged: %(name)s keeps the history of both.", name=keep.display_name), "success")

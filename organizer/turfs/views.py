@@ -13,10 +13,12 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from organizer.audit import services as audit
+from organizer.auth import records
 from organizer.auth.models import User
 from organizer.auth.permissions import require_role
 from organizer.conversations.forms import RESULT_LABELS
 from organizer.extensions import db
+from organizer.params import int_list
 from organizer.printing.pdf import pdf_response
 from organizer.residents.models import Address
 from organizer.turfs import jobs as turf_jobs
@@ -37,10 +39,7 @@ PLANNERS = ("organizer", "leader")
 
 def turf_or_404(turf_id: int) -> Turf:
     """The turf if the current user may see it; 404 otherwise (a canvasser learns nothing of others)."""
-    turf = services.visible_turf(current_user, turf_id)
-    if turf is None:
-        abort(404)
-    return turf
+    return records.load(Turf, turf_id)
 
 
 @bp.route("/")
@@ -98,7 +97,7 @@ def new():
     preview = None
     if form.validate_on_submit():
         step = request.form.get("step", "preview")
-        picked = [int(value) for value in request.form.getlist("address_ids") if value.isdigit()]
+        picked = int_list("address_ids", values=request.form)
         try:
             rule = _rule_from(form)
             preview = services.preview_cut(rule)
@@ -139,7 +138,7 @@ def add_addresses(turf_id: int):
     preview = picked_set = None
     if form.validate_on_submit():
         step = request.form.get("step", "preview")
-        picked = [int(value) for value in request.form.getlist("address_ids") if value.isdigit()]
+        picked = int_list("address_ids", values=request.form)
         try:
             rule = _rule_from(form)
             preview = services.preview_cut(rule, turf)
@@ -168,7 +167,7 @@ def add_addresses(turf_id: int):
 def remove_addresses(turf_id: int):
     """Take the ticked addresses out of the turf."""
     turf = turf_or_404(turf_id)
-    ids = [int(value) for value in request.form.getlist("address_ids") if value.isdigit()]
+    ids = int_list("address_ids", values=request.form)
     removed = services.remove_from_turf(turf, ids)
     if removed:
         audit.record("turf.remove_addresses", turf, addresses=removed)
@@ -310,13 +309,11 @@ def print_many():
     """Several turfs at once, printed in the background: one PDF, or a zip of one PDF per turf."""
     from organizer.jobs import services as jobs
 
-    ids = sorted({int(value) for value in request.form.getlist("turf") if value.isdigit()})
+    ids = sorted(set(int_list("turf", values=request.form)))
     if not ids:
         flash(_("Tick the turfs to print."), "error")
         return redirect(url_for("turfs.index"))
-    found = db.session.scalars(services.visible_turfs(current_user).where(Turf.id.in_(ids)).with_only_columns(Turf.id))
-    if len(set(found)) != len(ids):
-        abort(404)
+    records.load_all(Turf, ids)
     params = {"turf_ids": ids, "zip": request.form.get("bundle") == "zip", **_print_options()}
     job = jobs.create_job(turf_jobs.KIND, params, current_user.id)
     db.session.commit()
