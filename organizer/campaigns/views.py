@@ -9,6 +9,7 @@ from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
 from organizer.audit import services as audit
+from organizer.auth import records
 from organizer.auth.permissions import require_role
 from organizer.campaigns import powermap, services, views_actions, views_calendar, views_directory
 from organizer.campaigns.forms import ButtonForm, CampaignForm, PlaceActorForm
@@ -210,7 +211,7 @@ def place_actor(campaign_id: int):
     if not form.validate_on_submit() or form.actor.data is None:
         flash(_("Choose an actor, their influence and their stance."), "error")
         return redirect(url_for("campaigns.show", campaign_id=campaign.id) + "#power-map")
-    actor = db.session.get(Actor, form.actor.data) or abort(404)
+    actor = records.load(Actor, form.actor.data)
     services.place_actor(campaign, actor, form.influence.data, form.stance.data, form.role.data)
     audit.record("campaign.power_map", campaign, actor_id_moved=actor.id)
     db.session.commit()

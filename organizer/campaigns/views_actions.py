@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from organizer.audit import services as audit
+from organizer.auth import records
 from organizer.auth.permissions import require_role
 from organizer.campaigns import calendar, services
 from organizer.campaigns.forms import ActionForm, ButtonForm, EvaluationForm, RsvpForm, WalkInForm
@@ -23,6 +24,7 @@ from organizer.campaigns.views_common import (
 )
 from organizer.extensions import db
 from organizer.kernel.routes import Routes
+from organizer.params import parse_int
 from organizer.residents.models import Resident
 from organizer.residents.normalize import fold
 
@@ -180,9 +182,10 @@ def add_attendee(action_id: int):
     action = _action_or_404(action_id)
     _require_edit(action.campaign)
     form = RsvpForm()
-    if not form.validate_on_submit() or not form.resident_id.data.isdigit():
+    resident_id = parse_int(form.resident_id.data, "resident_id")
+    if not form.validate_on_submit() or resident_id is None:
         abort(400)
-    resident = db.session.get(Resident, int(form.resident_id.data)) or abort(404)
+    resident = records.load(Resident, resident_id)
     check_in = request.form.get("check_in") == "1"
     rsvp = request.form.get("rsvp") if request.form.get("rsvp") in RSVP_ANSWERS else None
     attendee = services.add_resident(action, resident.id, rsvp=rsvp, attended=check_in)

@@ -22,6 +22,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from organizer.params import MAX_ID
 from organizer.residents.models import CONSENT_BASES, LEADERSHIP_STAGES
 
 RESULT_LABELS = {
@@ -68,7 +69,10 @@ def optional_int(value):
     """ "" and None -> None; anything else -> int (bad input -> ValueError, shown as a field error)."""
     if value in (None, "", "None"):
         return None
-    return int(value)
+    number = int(value)
+    if not 0 <= number <= MAX_ID:  # no record has it, and the database could not even compare it
+        raise ValueError(value)
+    return number
 
 
 class ResidentField(SelectField):

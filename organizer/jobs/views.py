@@ -4,11 +4,9 @@ from collections.abc import Callable
 
 from flask import Blueprint, Response, abort, jsonify, render_template
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 
-from organizer.auth.models import Role
+from organizer.auth import records
 from organizer.auth.permissions import require_role
-from organizer.extensions import db
 from organizer.jobs.models import Job
 
 bp = Blueprint("jobs", __name__)
@@ -26,15 +24,9 @@ CREATOR_ONLY: set[str] = set()
 
 
 def _own_job(job_id: int) -> Job:
-    job = db.session.get(Job, job_id)
-    # Only the person who started it (or an admin) sees a job: its result may hold personal data.
-    if (
-        job is None
-        or job.created_by_id != current_user.id
-        and (current_user.role != Role.ADMIN or job.kind in CREATOR_ONLY)
-    ):
-        abort(404)
-    return job
+    # Only the person who started it (or an admin) sees a job: its result may hold personal data
+    # (organizer.jobs.access, through the one record loader).
+    return records.load(Job, job_id)
 
 
 @bp.route("/<int:job_id>")

@@ -46,24 +46,25 @@ def from_local(day: date, at: time) -> datetime:
 
 
 # --- loading ----------------------------------------------------------------------------------------------
+def meeting_page_options() -> tuple:
+    """Everything a meeting's page and its PDFs show, in a fixed number of queries."""
+    return (
+        selectinload(Meeting.items).selectinload(AgendaItem.lead_user),
+        selectinload(Meeting.user_attendees).selectinload(MeetingUser.user),
+        selectinload(Meeting.resident_attendees).selectinload(MeetingResident.resident),
+        selectinload(Meeting.action_items).selectinload(MinutesActionItem.user),
+        selectinload(Meeting.action_items).selectinload(MinutesActionItem.resident),
+        selectinload(Meeting.action_items).selectinload(MinutesActionItem.commitment),
+        selectinload(Meeting.chair),
+        selectinload(Meeting.facilitator),
+        selectinload(Meeting.note_taker),
+        selectinload(Meeting.timekeeper),
+    )
+
+
 def load_meeting(meeting_id: int) -> Meeting | None:
     """A meeting with everything its page and its PDFs show, in a fixed number of queries."""
-    return db.session.scalar(
-        select(Meeting)
-        .where(Meeting.id == meeting_id)
-        .options(
-            selectinload(Meeting.items).selectinload(AgendaItem.lead_user),
-            selectinload(Meeting.user_attendees).selectinload(MeetingUser.user),
-            selectinload(Meeting.resident_attendees).selectinload(MeetingResident.resident),
-            selectinload(Meeting.action_items).selectinload(MinutesActionItem.user),
-            selectinload(Meeting.action_items).selectinload(MinutesActionItem.resident),
-            selectinload(Meeting.action_items).selectinload(MinutesActionItem.commitment),
-            selectinload(Meeting.chair),
-            selectinload(Meeting.facilitator),
-            selectinload(Meeting.note_taker),
-            selectinload(Meeting.timekeeper),
-        )
-    )
+    return db.session.scalar(select(Meeting).where(Meeting.id == meeting_id).options(*meeting_page_options()))
 
 
 def involves(user):

@@ -2,11 +2,12 @@
 
 import json
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from organizer.audit import services as audit
+from organizer.auth import records
 from organizer.auth.models import Role
 from organizer.auth.permissions import require_recent_auth, require_role
 from organizer.db import utcnow
@@ -61,7 +62,7 @@ SECTION_LABELS = {
 
 
 def _resident(resident_id: int) -> Resident:
-    return db.session.get(Resident, resident_id) or abort(404)
+    return records.load(Resident, resident_id)
 
 
 @bp.route("/residents/<int:resident_id>")

@@ -18,7 +18,7 @@ from organizer.auth.models import User
 from organizer.auth.permissions import require_role
 from organizer.conversations.forms import RESULT_LABELS
 from organizer.extensions import db
-from organizer.params import int_list
+from organizer.params import int_list, parse_int
 from organizer.printing.pdf import pdf_response
 from organizer.residents.models import Address
 from organizer.turfs import jobs as turf_jobs
@@ -412,7 +412,7 @@ def door(household_id: int):
             "support": request.form.get("support", ""),
         }
         result = request.form.get("result", "")
-        resident_id = int(form["resident_id"]) if form["resident_id"].isdigit() else None
+        resident_id = parse_int(form["resident_id"], "resident_id")
         try:
             support = services.parse_support(form["support"])
             if result not in RESULT_LABELS:
