@@ -55,7 +55,7 @@ def _filters() -> services.Filters:
     args = request.values
     return services.Filters(
         q=(args.get("q") or "").strip()[:200],
-        turf_id=int_arg("turf", values=args),
+        turf_id=records.load(Turf, turf_id).id if (turf_id := int_arg("turf", values=args)) else None,
         tag_id=int_arg("tag", values=args),
         issue_id=int_arg("issue", values=args),
         support_level=int_arg("support", values=args, minimum=1, maximum=5)
@@ -85,7 +85,7 @@ def _choices():
     # (id, name) rows, not objects: a city has hundreds of turfs, and the list page is the busiest page.
     tags = db.session.execute(select(Tag.id, Tag.name).order_by(Tag.name)).all()
     issues = db.session.execute(select(Issue.id, Issue.name).order_by(Issue.name)).all()
-    turfs = db.session.execute(select(Turf.id, Turf.name).order_by(Turf.name)).all()
+    turfs = db.session.execute(records.visible(Turf, None, Turf.id, Turf.name).order_by(Turf.name)).all()
     return tags, issues, turfs
 
 

@@ -17,7 +17,10 @@ SHEET_HEAD = (
     b'<?xml version="1.0" encoding="UTF-8"?>'
     b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
 )
-HEADER_ROW = b'<row r="1"><c r="A1" t="inlineStr"><is><t>NUMBER</t></is></c><c r="B1" t="inlineStr"><is><t>STREET</t></is></c></row>'
+HEADER_ROW = (
+    b'<row r="1"><c r="A1" t="inlineStr"><is><t>NUMBER</t></is></c>'
+    b'<c r="B1" t="inlineStr"><is><t>STREET</t></is></c></row>'
+)
 DATA_ROW = b'<row r="2"><c r="A2"><v>7</v></c><c r="B2" t="inlineStr"><is><t>Rue Joffre</t></is></c></row>'
 
 
