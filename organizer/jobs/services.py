@@ -10,7 +10,7 @@ from pathlib import Path
 
 from flask import current_app, has_request_context, request
 from flask_babel import force_locale, get_locale
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 
 from organizer.db import read_intent, utcnow, write_intent
 from organizer.extensions import db
@@ -56,6 +56,43 @@ def purge_expired(now: datetime | None = None) -> tuple[int, int]:
     if ids or files:
         audit.record("jobs.purge", None, jobs=len(ids), files=files)
     return len(ids), files
+
+
+# Kinds whose results name no resident (the audit log export holds ids and account names only).
+KINDS_WITHOUT_RESIDENTS: set[str] = {"audit.export"}
+FINISHED = ("done", "failed")
+
+
+def holding_residents() -> dict[str, int]:
+    """What job results and job files may hold residents' data right now (for a subject-access copy)."""
+    results = db.session.scalar(
+        select(func.count(Job.id)).where(Job.result.is_not(None), Job.kind.not_in(sorted(KINDS_WITHOUT_RESIDENTS)))
+    )
+    files = sum(1 for name in sorted(JOB_FOLDERS) for path in _folder_files(name))
+    return {"job_results": results or 0, "job_files": files}
+
+
+def _folder_files(name: str) -> list[Path]:
+    folder = Path(current_app.instance_path) / name
+    return [path for path in folder.iterdir() if path.is_file()] if folder.is_dir() else []
+
+
+def forget_residents() -> dict[str, int]:
+    """After an erasure: delete every finished job's result and every job file that may hold residents (walk
+    sheet PDFs, uploads, rejects, row reports). They are not searchable for one person, so none is kept: the
+    work can be started again and will leave the erased out. Called by organizer.privacy.services."""
+    result = db.session.execute(
+        update(Job)
+        .where(Job.state.in_(FINISHED), Job.result.is_not(None), Job.kind.not_in(sorted(KINDS_WITHOUT_RESIDENTS)))
+        .values(result=None, result_name=None, result_mimetype=None)
+        .execution_options(synchronize_session=False)
+    )
+    removed = 0
+    for name in sorted(JOB_FOLDERS):
+        for path in _folder_files(name):
+            path.unlink(missing_ok=True)
+            removed += 1
+    return {"job_results_deleted": result.rowcount or 0, "job_files_deleted": removed}
 
 
 def create_job(kind: str, params: dict, user_id: int | None) -> Job:

@@ -11,6 +11,7 @@ from organizer.audit import services as audit
 from organizer.conversations.models import DoorKnock
 from organizer.db import utcnow
 from organizer.extensions import db
+from organizer.jobs import services as jobs
 from organizer.privacy.models import ResidentRevision
 from organizer.residents.models import Address, Household, Resident
 
@@ -103,7 +104,23 @@ def subject_access(resident_id: int) -> dict:
     for section in SUBJECT_SECTIONS:
         title, rows = section(resident)
         data[title] = rows
+    data["found_in"] = _found_in(data)
     return data
+
+
+def _found_in(data: dict) -> list[dict]:
+    """Where something about the person was found: each part of this copy that holds anything, and the
+    background jobs' results and files that may name them (printed walk sheets, imported files)."""
+    found = [{"where": "residents", "count": 1}]
+    for key, value in data.items():
+        if isinstance(value, list) and value:
+            found.append({"where": key, "count": len(value)})
+    if data.get("address"):
+        found.append({"where": "address", "count": 1})
+    for key, value in jobs.holding_residents().items():
+        if value:
+            found.append({"where": key, "count": value, "may_hold": True})
+    return found
 
 
 def record_objection(resident: Resident) -> None:
@@ -122,6 +139,9 @@ def erase_residents(resident_ids: list[int], reason: str) -> dict[str, int]:
     for function in ERASERS:
         for key, value in function(resident_ids).items():
             counts[key] = counts.get(key, 0) + value
+    # Copies outside the tables: background jobs' results and files (walk sheets, uploads, rejects).
+    for key, value in jobs.forget_residents().items():
+        counts[key] = counts.get(key, 0) + value
     for resident_id in resident_ids:
         audit.record("resident.erase", ("residents", resident_id), reason=reason)
     result = db.session.execute(delete(Resident).where(Resident.id.in_(resident_ids)))

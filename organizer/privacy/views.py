@@ -58,6 +58,11 @@ SECTION_LABELS = {
     "leadership_ladder": _l("Leadership ladder"),
     "actions": _l("Actions"),
     "meetings": _l("Meetings"),
+    "found_in": _l("Where we found data about you"),
+    "residents": _l("Your record"),
+    "address": _l("Address"),
+    "job_results": _l("Printed sheets and exports not yet deleted (they may name you)"),
+    "job_files": _l("Imported files not yet deleted (they may name you)"),
 }
 
 
@@ -102,6 +107,10 @@ def export_pdf(resident_id: int):
     """The same, readable by the person."""
     person = _resident(resident_id)
     data = services.subject_access(resident_id)
+    data["found_in"] = [
+        {str(_l("Where")): str(SECTION_LABELS.get(row["where"], row["where"])), str(_l("Entries")): row["count"]}
+        for row in data["found_in"]
+    ]
     audit.record_now("resident.subject_export", person, format="pdf")
     pdf = render_pdf(
         "privacy/subject_access.html",
