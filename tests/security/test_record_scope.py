@@ -180,7 +180,11 @@ def _walk(app, email: str, facts: dict, at_least: int) -> list[str]:
         if method == "GET":
             response = client.get(url)
         else:
-            response = client.post(url, data={"csrf_token": token, "household_id": url.rpartition("=")[2]})
+            data = {"csrf_token": token}
+            key, _sep, value = url.partition("?")[2].partition("=")
+            if key:  # the form's own field for the record the query string names
+                data[f"{key}_id"] = value
+            response = client.post(url, data=data)
         body = response.get_data(as_text=True) if response.mimetype.startswith(("text/", "application/json")) else ""
         leaked = sorted(name for name in facts["names"] if name in body)
         if response.status_code == 200 or leaked:
