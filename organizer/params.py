@@ -24,10 +24,11 @@ def parse_int(raw, name: str, minimum: int = 0, maximum: int = MAX_ID) -> int | 
     if not text:
         return None
     digits = text[1:] if text[:1] in "+-" else text
-    if not digits.isascii() or not digits.isdigit() or len(digits) > len(str(maximum)) + 1:
+    if not digits.isascii() or not digits.isdigit():
         raise BadParameter(_l("“%(name)s” must be a whole number.", name=name))
-    value = int(text)
-    if not minimum <= value <= maximum:
+    # Never int() a thousand digits: anything longer than the bounds is out of range as it stands.
+    value = int(text) if len(digits) <= len(str(max(abs(minimum), abs(maximum)))) else None
+    if value is None or not minimum <= value <= maximum:
         raise BadParameter(
             _l("“%(name)s” must be between %(minimum)s and %(maximum)s.", name=name, minimum=minimum, maximum=maximum)
         )
