@@ -111,6 +111,7 @@ def action(action_id: int):
     return render_template(
         "campaigns/action.html",
         action=action,
+        attendees=_visible_attendees(action),
         campaign=action.campaign,
         can_edit=can_edit,
         query=query,
@@ -240,11 +241,22 @@ def update_attendee(action_id: int, attendee_id: int):
     return redirect(url_for("campaigns.action", action_id=action.id) + f"#attendee-{attendee_id}")
 
 
+def _visible_attendees(action: Action) -> list:
+    """The check-in list as far as the viewer may see the people on it (organizer.auth.records): a canvasser
+    reads the action, not the names of residents outside their turfs (nor of walk-ins)."""
+    if records.condition(Resident) is None:
+        return list(action.attendees)
+    ids = {a.resident_id for a in action.attendees if a.resident_id}
+    visible = set(db.session.scalars(records.visible_ids(Resident).where(Resident.id.in_(ids)))) if ids else set()
+    return [a for a in action.attendees if a.resident_id in visible]
+
+
 def _action_page_with(action: Action, evaluation_form: EvaluationForm) -> str:
     """The action page re-displaying an evaluation form as it was sent."""
     return render_template(
         "campaigns/action.html",
         action=action,
+        attendees=list(action.attendees),
         campaign=action.campaign,
         can_edit=True,
         query="",

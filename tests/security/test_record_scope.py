@@ -284,3 +284,19 @@ def test_every_response_with_data_is_no_store(world):
         checked += 1
     assert checked > 60
     assert "no-store" not in client.get("/static/css/app.css").headers.get("Cache-Control", "")
+
+
+def test_an_action_page_names_no_one_outside_the_readers_turfs(world):
+    from organizer.campaigns.models import Action
+
+    app, facts = world
+    with app.app_context():
+        hidden = db.session.get(Resident, facts["canvasser"]["ids"]["resident"][-1])
+        hidden.first_name, hidden.preferred_name = "Zéphyrine", None  # a name no one else has
+        action = campaign_services.load_action(db.session.scalar(select(Action.id).order_by(Action.id)))
+        campaign_services.add_resident(action, hidden.id, rsvp="yes", attended=False)
+        db.session.commit()
+        name, action_id = hidden.display_name, action.id
+    canvasser, leader = _signed_in(app, CANVASSER), _signed_in(app, LEADER)
+    assert name not in canvasser.get(f"/campaigns/actions/{action_id}").get_data(as_text=True)
+    assert name in leader.get(f"/campaigns/actions/{action_id}").get_data(as_text=True)
