@@ -4,6 +4,7 @@ from urllib.parse import urlsplit
 
 from flask import Response, current_app, request
 from flask.sessions import SecureCookieSessionInterface
+from werkzeug.serving import WSGIRequestHandler
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -59,8 +60,6 @@ def quiet_dev_server() -> None:
 
     Werkzeug writes "Werkzeug/x.y Python/x.y" itself, before the application's headers, and `flask run` takes
     no handler class: its handler's version string is replaced."""
-    from werkzeug.serving import WSGIRequestHandler
-
     WSGIRequestHandler.version_string = _server_version_string
 
 

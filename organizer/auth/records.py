@@ -2,32 +2,26 @@
 person may see, and the one loader every route uses to fetch such a record by an id from the request.
 
 Roles (organizer.auth.permissions) say which pages a person may open; this says which records those pages may
-show them. Each feature declares the rule of its own records in its `access.py` (RECORD_SCOPES: model ->
-function(user) returning a SQL condition, or None for "every record"), built on the one turf rule in
-organizer.turfs.access. A record outside the viewer's scope is answered exactly like a record that does not
-exist: 404, never 403, so ids cannot be probed. A model without a declared rule is refused (fail closed)."""
+show them. Each feature declares the rule of its own records through its contribution (`record_scopes=`
+in organizer/<feature>/contributions.py, organizer.kernel.contributions.RecordScope: model -> function(user)
+returning a SQL condition, or None for "every record"); residents, households, addresses and turfs follow the
+one turf rule (organizer.turfs.access). A record outside the viewer's scope is answered exactly like a record
+that does not exist: 404, never 403, so ids cannot be probed. A model without a declared rule is refused (fail
+closed)."""
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 from flask import abort
 from flask_login import current_user
 from sqlalchemy import Select, false, select
 
 from organizer.extensions import db
-from organizer.features import feature_modules
-
-_scopes: dict[type, Callable] | None = None
+from organizer.kernel.contributions import RecordScope, registry
 
 
-def scopes() -> dict[type, Callable]:
-    """Every declared rule, gathered once from the features' access.py (RECORD_SCOPES)."""
-    global _scopes
-    if _scopes is None:
-        gathered: dict[type, Callable] = {}
-        for module in feature_modules("access"):
-            gathered.update(getattr(module, "RECORD_SCOPES", {}))
-        _scopes = gathered
-    return _scopes
+def scopes() -> dict[type, RecordScope]:
+    """Every declared rule (the features' `record_scopes` contributions, gathered by create_app)."""
+    return registry().record_scopes
 
 
 def _viewer(user):
@@ -42,7 +36,9 @@ def condition(model: type, user=None):
         return false()
     rule = scopes().get(model)
     if rule is None:
-        raise LookupError(f"no record scope declared for {model.__name__} (declare it in the feature's access.py)")
+        raise LookupError(
+            f"no record scope declared for {model.__name__} (record_scopes in its feature's CONTRIBUTION)"
+        )
     return rule(user)
 
 

@@ -4,7 +4,7 @@ import hashlib
 import secrets
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import UTC, timedelta
+from datetime import timedelta
 from math import ceil
 
 from flask import current_app
@@ -15,6 +15,7 @@ from organizer.audit import services as audit
 from organizer.auth.models import LoginAttempt, Role, User
 from organizer.db import utcnow
 from organizer.extensions import db
+from organizer.kernel.time import aware_utc
 
 # Checked against when the e-mail is unknown, so both failures cost the same time.
 _dummy_hashes: dict[str, str] = {}
@@ -52,8 +53,8 @@ class LoginResult:
 
 
 def _aware(moment):
-    # SQLite returns naive datetimes from aggregates; they are UTC.
-    return moment.replace(tzinfo=UTC) if moment is not None and moment.tzinfo is None else moment
+    # Aggregates (max) bypass the column type: SQLite hands them back naive (UTC).
+    return aware_utc(moment) if moment is not None else None
 
 
 def _failures(since, *conditions) -> tuple[int, object]:

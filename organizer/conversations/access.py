@@ -1,10 +1,11 @@
-"""Which conversations and commitments a person may see (organizer.auth.records), on top of the turf rule."""
+"""Which conversations and commitments a person may see (organizer.auth.records), on top of the door scope
+(the doors of a canvasser's turfs, organizer.residents.services.door_scope)."""
 
 from sqlalchemy import false, or_
 
 from organizer.auth.models import Role
-from organizer.conversations.models import Commitment, DoorKnock, HouseMeeting, Issue, OneOnOne
-from organizer.turfs.access import assigned_household_ids
+from organizer.conversations.models import Commitment, DoorKnock, HouseMeeting, OneOnOne
+from organizer.residents.services import door_scope
 
 
 def _talks(user) -> bool:
@@ -15,7 +16,7 @@ def _door_knocks(user):
     """Canvassers: their own knocks at the doors of their current turfs (as their list shows)."""
     if _talks(user):
         return None
-    return (DoorKnock.canvasser_id == user.id) & DoorKnock.household_id.in_(assigned_household_ids(user))
+    return (DoorKnock.canvasser_id == user.id) & DoorKnock.household_id.in_(door_scope(user))
 
 
 def _organizers_only(user):
@@ -30,14 +31,9 @@ def _commitments(user):
     return or_(Commitment.owner_id == user.id, Commitment.from_user_id == user.id)
 
 
-def _issues(_user):
-    return None  # issue names are the organization's shared vocabulary
-
-
 RECORD_SCOPES = {
     DoorKnock: _door_knocks,
     OneOnOne: _organizers_only,
     HouseMeeting: _organizers_only,
     Commitment: _commitments,
-    Issue: _issues,
 }

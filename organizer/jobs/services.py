@@ -64,7 +64,8 @@ FINISHED = ("done", "failed")
 
 
 def holding_residents() -> dict[str, int]:
-    """What job results and job files may hold residents' data right now (for a subject-access copy)."""
+    """What job results and job files may hold residents' data right now (for a subject-access copy: the jobs'
+    `stored_copies` contribution, organizer.jobs.contributions)."""
     results = db.session.scalar(
         select(func.count(Job.id)).where(Job.result.is_not(None), Job.kind.not_in(sorted(KINDS_WITHOUT_RESIDENTS)))
     )
@@ -77,10 +78,11 @@ def _folder_files(name: str) -> list[Path]:
     return [path for path in folder.iterdir() if path.is_file()] if folder.is_dir() else []
 
 
-def forget_residents() -> dict[str, int]:
-    """After an erasure: delete every finished job's result and every job file that may hold residents (walk
+def forget_residents(_resident_ids: list[int] | None = None) -> dict[str, int]:
+    """On an erasure: delete every finished job's result and every job file that may hold residents (walk
     sheet PDFs, uploads, rejects, row reports). They are not searchable for one person, so none is kept: the
-    work can be started again and will leave the erased out. Called by organizer.privacy.services."""
+    work can be started again and will leave the erased out. The jobs' eraser (organizer.jobs.contributions),
+    run by organizer.privacy.services.erase_residents."""
     result = db.session.execute(
         update(Job)
         .where(Job.state.in_(FINISHED), Job.result.is_not(None), Job.kind.not_in(sorted(KINDS_WITHOUT_RESIDENTS)))

@@ -1,58 +1,17 @@
 """Subject rights: access (export), objection, erasure, retention."""
 
-from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import selectinload
 
 from organizer.audit import services as audit
-from organizer.conversations.models import DoorKnock
 from organizer.db import utcnow
 from organizer.extensions import db
-from organizer.jobs import services as jobs
+from organizer.kernel.contributions import registry
 from organizer.privacy.models import ResidentRevision
 from organizer.residents.models import Address, Household, Resident
-
-# Features add what they hold about a person. Erasers: (resident_ids) -> {what: count}, clearing or deleting
-# personal content while keeping anonymous rows that reports count. Sections: (resident) -> (title, rows).
-ERASERS: list[Callable[[list[int]], dict[str, int]]] = []
-SUBJECT_SECTIONS: list[Callable] = []
-
-
-def eraser(function: Callable) -> Callable:
-    """Register an eraser (decorator)."""
-    ERASERS.append(function)
-    return function
-
-
-def subject_section(function: Callable) -> Callable:
-    """Register a section of the subject-access export (decorator)."""
-    SUBJECT_SECTIONS.append(function)
-    return function
-
-
-@eraser
-def erase_door_knocks(resident_ids: list[int]) -> dict[str, int]:
-    """Knocks stay (doors knocked, results, issues are counted) but lose the person and the note."""
-    result = db.session.execute(
-        update(DoorKnock).where(DoorKnock.resident_id.in_(resident_ids)).values(resident_id=None, note=None)
-    )
-    return {"door_knocks_anonymised": result.rowcount}
-
-
-@subject_section
-def door_knock_section(resident: Resident):
-    """The door knocks where this person answered."""
-    knocks = db.session.scalars(
-        select(DoorKnock).where(DoorKnock.resident_id == resident.id).order_by(DoorKnock.knocked_at)
-    ).all()
-    rows = [
-        {"at": k.knocked_at.isoformat(), "result": k.result, "support_level": k.support_level, "note": k.note}
-        for k in knocks
-    ]
-    return "door_knocks", rows
 
 
 def _load(resident_id: int) -> Resident | None:
@@ -101,7 +60,7 @@ def subject_access(resident_id: int) -> dict:
         {"at": r.changed_at.isoformat(), "field": r.field, "old": r.old_value, "new": r.new_value}
         for r in revisions(resident_id)
     ]
-    for section in SUBJECT_SECTIONS:
+    for section in registry().subject_sections:
         title, rows = section(resident)
         data[title] = rows
     data["found_in"] = _found_in(data)
@@ -109,17 +68,18 @@ def subject_access(resident_id: int) -> dict:
 
 
 def _found_in(data: dict) -> list[dict]:
-    """Where something about the person was found: each part of this copy that holds anything, and the
-    background jobs' results and files that may name them (printed walk sheets, imported files)."""
+    """Where something about the person was found: each part of this copy that holds anything, and the copies
+    features keep outside their tables that may name them (`stored_copies`: printed walk sheets, imported files)."""
     found = [{"where": "residents", "count": 1}]
     for key, value in data.items():
         if isinstance(value, list) and value:
             found.append({"where": key, "count": len(value)})
     if data.get("address"):
         found.append({"where": "address", "count": 1})
-    for key, value in jobs.holding_residents().items():
-        if value:
-            found.append({"where": key, "count": value, "may_hold": True})
+    for copies in registry().stored_copies:
+        for key, value in copies().items():
+            if value:
+                found.append({"where": key, "count": value, "may_hold": True})
     return found
 
 
@@ -136,12 +96,9 @@ def erase_residents(resident_ids: list[int], reason: str) -> dict[str, int]:
     if not resident_ids:
         return {"residents": 0}
     counts: dict[str, int] = {}
-    for function in ERASERS:
+    for function in registry().erasers:
         for key, value in function(resident_ids).items():
             counts[key] = counts.get(key, 0) + value
-    # Copies outside the tables: background jobs' results and files (walk sheets, uploads, rejects).
-    for key, value in jobs.forget_residents().items():
-        counts[key] = counts.get(key, 0) + value
     for resident_id in resident_ids:
         audit.record("resident.erase", ("residents", resident_id), reason=reason)
     result = db.session.execute(delete(Resident).where(Resident.id.in_(resident_ids)))

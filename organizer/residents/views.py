@@ -17,30 +17,28 @@ from organizer.audit import services as audit
 from organizer.auth import records
 from organizer.auth.models import User
 from organizer.auth.permissions import require_recent_auth, require_role
-from organizer.conversations.models import Issue
 from organizer.extensions import db
 from organizer.files import private_folder, write_private
+from organizer.jobs import services as jobs
 from organizer.jobs.models import Job
+from organizer.kernel.unit_of_work import commit, unit_of_work
 from organizer.params import int_arg, int_list, parse_int
 from organizer.residents import (
     exporting,
-    history,  # noqa: F401 - registers the timeline source
     import_jobs,
     importing,
     services,
 )
 from organizer.residents.forms import (
-    CONSENT_LABELS,
-    STAGE_LABELS,
     BulkTagForm,
     ImportConfirmForm,
     ImportUploadForm,
     MergeForm,
     ResidentForm,
 )
-from organizer.residents.models import Household, Resident, Tag
+from organizer.residents.labels import CONSENT_LABELS, STAGE_LABELS
+from organizer.residents.models import Address, Household, Issue, Resident, Tag
 from organizer.residents.timeline import timeline_for
-from organizer.turfs.models import Turf
 
 bp = Blueprint("residents", __name__)
 bp.add_app_template_global(services.full_address, "full_address")
@@ -51,11 +49,16 @@ PAGE_SIZE = 50
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 
+def _turf_model() -> type:
+    # Turfs are a layer above residents: reached through Address.turf's mapped class, not imported.
+    return Address.turf.property.mapper.class_
+
+
 def _filters() -> services.Filters:
     args = request.values
     return services.Filters(
         q=(args.get("q") or "").strip()[:200],
-        turf_id=records.load(Turf, turf_id).id if (turf_id := int_arg("turf", values=args)) else None,
+        turf_id=records.load(_turf_model(), turf_id).id if (turf_id := int_arg("turf", values=args)) else None,
         tag_id=int_arg("tag", values=args),
         issue_id=int_arg("issue", values=args),
         support_level=int_arg("support", values=args, minimum=1, maximum=5)
@@ -85,7 +88,8 @@ def _choices():
     # (id, name) rows, not objects: a city has hundreds of turfs, and the list page is the busiest page.
     tags = db.session.execute(select(Tag.id, Tag.name).order_by(Tag.name)).all()
     issues = db.session.execute(select(Issue.id, Issue.name).order_by(Issue.name)).all()
-    turfs = db.session.execute(records.visible(Turf, None, Turf.id, Turf.name).order_by(Turf.name)).all()
+    turf = _turf_model()
+    turfs = db.session.execute(records.visible(turf, None, turf.id, turf.name).order_by(turf.name)).all()
     return tags, issues, turfs
 
 
@@ -127,7 +131,7 @@ def bulk_tag():
         flash(_("Tick at least one resident."), "error")
     else:
         count = services.bulk_tag(current_user, ids, form.tag.data, remove=form.action.data == "remove")
-        db.session.commit()
+        commit()
         flash(_("Tag “%(tag)s” changed on %(count)s resident(s).", tag=form.tag.data, count=count), "success")
     keep = ("q", "turf", "tag_filter", "issue", "support", "stage", "contacted", "dnc")
     back = {("tag" if k == "tag_filter" else k): v for k, v in request.form.items() if k in keep and v}
@@ -173,7 +177,7 @@ def new():
         db.session.refresh(resident, ["tags", "issues"])
         services.set_tags(resident, _split_tags(form.tags.data))
         services.set_issues(resident, form.issues.data or [])
-        db.session.commit()
+        commit()
         flash(_("%(name)s was added.", name=resident.display_name), "success")
         return redirect(url_for("residents.show", resident_id=resident.id))
     if request.method == "GET":
@@ -247,7 +251,13 @@ def edit(resident_id: int):
     if form.validate_on_submit():
         expected = parse_int(form.version.data, "version")
         values = _resident_values(form)
-        try:
+        sees_sensitive = services.sees_sensitive(current_user)
+        with unit_of_work(
+            resident,
+            form,
+            title=_("Someone else saved %(name)s while you were editing", name=resident.display_name),
+            hide=lambda saved: () if sees_sensitive or not saved.note_sensitive else ("note",),
+        ):
             services.update_resident(
                 resident,
                 values,
@@ -258,24 +268,6 @@ def edit(resident_id: int):
             )
             services.set_tags(resident, _split_tags(form.tags.data))
             services.set_issues(resident, form.issues.data or [])
-            db.session.commit()
-        except services.VersionConflict:
-            db.session.rollback()
-            current = _load(resident_id)
-            theirs = services.snapshot(current)
-            return (
-                render_template(
-                    "residents/conflict.html",
-                    resident=current,
-                    theirs=theirs,
-                    mine=values,
-                    fields=[k for k in services.RESIDENT_FIELDS if k in values],
-                    form=form,
-                    sees_sensitive=services.sees_sensitive(current_user),
-                    current_version=current.version,
-                ),
-                409,
-            )
         flash(_("Saved."), "success")
         return redirect(url_for("residents.show", resident_id=resident.id))
     return render_template("residents/edit.html", form=form, resident=resident, support_enabled=support_enabled)
@@ -313,7 +305,7 @@ def merge():
     keep = records.load(Resident, form.keep_id.data)
     other = records.load(Resident, form.other_id.data)
     services.merge_residents(keep, other, by=current_user)
-    db.session.commit()
+    commit()
     flash(_("Merged: %(name)s keeps the history of both.", name=keep.display_name), "success")
     return redirect(url_for("residents.show", resident_id=keep.id))
 
@@ -336,7 +328,7 @@ def export():
         data, count = exporting.to_csv(query, delimiter=delimiter, support_enabled=support_enabled)
         mimetype = "text/csv; charset=utf-8"
     audit.record("residents.export", None, count=count, format=fmt, filters=_filter_args(filters))
-    db.session.commit()
+    commit()
     return Response(
         data,
         mimetype=mimetype,
@@ -371,8 +363,6 @@ def _save_meta(token: str, meta: dict) -> None:
 
 def _start(kind: str, token: str, meta: dict, **extra):
     """Queue the check or the import of the stashed file, then show its progress page."""
-    from organizer.jobs import services as jobs
-
     params = {
         "token": token,
         "folder": str(_import_folder().resolve()),
@@ -384,7 +374,7 @@ def _start(kind: str, token: str, meta: dict, **extra):
     job = jobs.create_job(kind, params, current_user.id)
     meta["check_job" if kind == import_jobs.CHECK else "import_job"] = job.id
     _save_meta(token, meta)
-    db.session.commit()
+    commit()
     jobs.launch(job.id)
     return redirect(url_for("jobs.show", job_id=job.id))
 

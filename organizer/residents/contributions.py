@@ -1,0 +1,14 @@
+"""What residents add elsewhere: their own history (added, edited, merged) on the resident page's timeline, and
+the record-level rule of the issue vocabulary (everyone reads it). Who sees which resident, household and address
+is the turf rule, contributed by turfs."""
+
+from organizer.kernel.contributions import Contribution
+from organizer.residents.history import record_history
+from organizer.residents.models import Issue
+
+
+def _every_issue(_user):
+    return None  # issue names are the organization's shared vocabulary
+
+
+CONTRIBUTION = Contribution(timeline=[record_history], record_scopes={Issue: _every_issue})
