@@ -25,6 +25,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.from_prefixed_env("ORGANIZER")
     app.config.update(config or {})
     register_config_fallbacks(app)
+    register_converters(app)
     register_extensions(app)
     register_blueprints(app)
     register_security(app)
@@ -35,9 +36,11 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def register_config_fallbacks(app: Flask) -> None:
-    """Fill in the database and the secret key from the instance folder when none is configured."""
+    """Fill in the database and the secret key from the instance folder when none is configured (the key:
+    never in production, organizer.config.require_secret_key)."""
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = config_module.default_database_uri(app.instance_path)
+    config_module.require_secret_key(app.config)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = config_module.instance_secret_key(app.instance_path)
     if app.config["HTTPS"]:
@@ -52,6 +55,13 @@ def register_config_fallbacks(app: Flask) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = app.config["SQLALCHEMY_DATABASE_URI"].replace(
             "postgresql://", "postgresql+psycopg://", 1
         )
+
+
+def register_converters(app: Flask) -> None:
+    """<int:...> in every URL is bounded to what an id can be (organizer.params)."""
+    from organizer.params import IdConverter
+
+    app.url_map.converters["int"] = IdConverter
 
 
 def register_extensions(app: Flask) -> None:
@@ -86,8 +96,9 @@ def register_blueprints(app: Flask) -> None:
 def register_security(app: Flask) -> None:
     """Default-deny access checks, login loading and security headers."""
     from organizer.auth import permissions
-    from organizer.security import SecureSessionInterface, add_security_headers
+    from organizer.security import SecureSessionInterface, add_security_headers, quiet_dev_server
 
+    quiet_dev_server()
     app.session_interface = SecureSessionInterface()
     app.before_request(permissions.enforce_access)
     app.after_request(add_security_headers)

@@ -2,6 +2,7 @@
 
 import os
 import secrets
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -28,10 +29,16 @@ class Defaults:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = 8 * 3600
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024
-    # Login throttling: failures allowed per account and per address within the window.
+    # Login throttling (organizer.auth.services.throttle_wait): one account from one address slows down after
+    # this many failures (a wait of LOGIN_BACKOFF_SECONDS, doubling at each further failure); one account from
+    # every address closes for the window after _ANYWHERE failures, except in browsers it signed in from
+    # before (KNOWN_DEVICE_DAYS); one address closes after _PER_IP failures across accounts.
     LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
+    LOGIN_BACKOFF_SECONDS = 30
+    LOGIN_MAX_FAILURES_PER_ACCOUNT_ANYWHERE = 10
     LOGIN_MAX_FAILURES_PER_IP = 20
     LOGIN_THROTTLE_WINDOW_MINUTES = 15
+    KNOWN_DEVICE_DAYS = 180
     INVITATION_VALID_DAYS = 7
     # Residents with no contact for this many months are erased by `flask privacy purge`.
     RETENTION_MONTHS = 36
@@ -63,26 +70,61 @@ class Defaults:
     PUBLIC_URL = None
     # Days the canvasser's phone keeps the turfs it cached (names, last results) without reaching the server.
     OFFLINE_DAYS = 3
+    # A production start refuses to run without ORGANIZER_SECRET_KEY instead of inventing one. None: decide
+    # by the server (gunicorn means production; `flask run`, the CLI and tests may keep instance/secret_key).
+    PRODUCTION = None
+
+
+class MissingSecretKey(RuntimeError):
+    """Production was started without ORGANIZER_SECRET_KEY."""
+
+
+def is_production(config) -> bool:
+    """True when PRODUCTION says so, or, left unset, when gunicorn serves the app."""
+    if config.get("PRODUCTION") is not None:
+        return bool(config["PRODUCTION"])
+    return os.environ.get("SERVER_SOFTWARE", "").startswith("gunicorn")
+
+
+def require_secret_key(config) -> None:
+    """Refuse a production start without a configured key (several workers must share one, known in advance)."""
+    if is_production(config) and not config.get("SECRET_KEY"):
+        raise MissingSecretKey(
+            "ORGANIZER_SECRET_KEY is not set. In production the key must be configured, the same for every "
+            "worker and host: generate one with "
+            "python3 -c 'import secrets; print(secrets.token_hex(32))' and put it in the service's environment."
+        )
 
 
 def instance_secret_key(instance_path: str) -> str:
-    """Return the secret key kept in instance/secret_key, creating it (mode 600) on first use."""
+    """Return the secret key kept in instance/secret_key, creating it (mode 600) on first use (development).
+
+    The key is written to a temporary file and linked into place, so a worker starting at the same moment
+    reads either no file or the whole key, never an empty one."""
     path = Path(instance_path) / "secret_key"
-    if path.exists():
-        return path.read_text().strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_hex(32)
-    # O_EXCL so two workers starting together keep a single key.
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return path.read_text().strip()
-    with os.fdopen(fd, "w") as handle:
-        handle.write(key)
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".secret_key.")  # mode 600
+        try:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_hex(32))
+            os.link(temporary, path)  # atomic; fails if another process linked first
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(temporary)
+    key = path.read_text().strip()
+    if not key:
+        raise MissingSecretKey(f"{path} is empty: delete it (a new key is made) or set ORGANIZER_SECRET_KEY.")
     return key
 
 
 def default_database_uri(instance_path: str) -> str:
     """Return the SQLite file URI inside the instance folder."""
-    Path(instance_path).mkdir(parents=True, exist_ok=True)
-    return "sqlite:///" + str(Path(instance_path) / "organizer.sqlite3")
+    folder = Path(instance_path)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    database = folder / "organizer.sqlite3"
+    if not database.exists():
+        # SQLite gives its -wal and -shm files the database's mode: create it 0600 first.
+        os.close(os.open(database, os.O_WRONLY | os.O_CREAT, 0o600))
+    return "sqlite:///" + str(database)

@@ -90,7 +90,7 @@ def _begins_immediate() -> bool:
 
 
 def configure_sqlite(engine: Engine) -> None:
-    """WAL, foreign keys, a busy timeout, and BEGIN IMMEDIATE for writing transactions.
+    """WAL, foreign keys, a busy timeout, secure_delete, and BEGIN IMMEDIATE for writing transactions.
 
     A deferred transaction that reads and then writes cannot wait for the lock (SQLite answers
     "database is locked" at once), so requests that may write take the lock when they begin.
@@ -105,6 +105,8 @@ def configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # Deleted rows (an erased resident) are overwritten with zeros, not left readable in free pages.
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")

@@ -8,6 +8,7 @@ from werkzeug.exceptions import HTTPException
 
 from organizer.audit import services as audit
 from organizer.extensions import db
+from organizer.params import BadParameter
 
 MESSAGES = {
     400: (_l("Bad request"), _l("The request could not be understood.")),
@@ -44,6 +45,10 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(_error):
         return render_error(400, str(_l("The form expired or was sent from elsewhere. Reload the page and try again.")))
+
+    @app.errorhandler(BadParameter)
+    def bad_parameter(error: BadParameter):
+        return render_error(400, str(error.description))
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

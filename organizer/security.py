@@ -4,6 +4,7 @@ from urllib.parse import urlsplit
 
 from flask import Response, current_app, request
 from flask.sessions import SecureCookieSessionInterface
+from werkzeug.serving import WSGIRequestHandler
 
 # img-src: the map tile host (MAP_TILES) is added at run time, for images only.
 IMG_SRC = "img-src 'self' data:"
@@ -63,10 +64,27 @@ def add_security_headers(response: Response) -> Response:
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     if current_app.config["HTTPS"] or request.is_secure:
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-    if response.mimetype == "text/html":
-        # Pages carry personal data: never keep them in shared caches.
-        headers.setdefault("Cache-Control", "no-store")
+    if request.endpoint != "static" and "no-store" not in (headers.get("Cache-Control") or ""):
+        # Pages, JSON, PDFs, CSV and .ics files carry personal data: no cache (browser, proxy) may keep them.
+        # Only the static files (no one's data) may be cached.
+        headers["Cache-Control"] = "no-store"
+        headers.pop("Expires", None)
     return response
+
+
+SERVER_NAME = "Organizer"
+
+
+def _server_version_string(_handler) -> str:
+    return SERVER_NAME
+
+
+def quiet_dev_server() -> None:
+    """The development server's Server header names no software versions (gunicorn's says only "gunicorn").
+
+    Werkzeug writes "Werkzeug/x.y Python/x.y" itself, before the application's headers, and `flask run` takes
+    no handler class: its handler's version string is replaced."""
+    WSGIRequestHandler.version_string = _server_version_string
 
 
 def is_safe_next(target: str | None) -> bool:

@@ -15,6 +15,7 @@ from organizer.auth.permissions import require_recent_auth, require_role
 from organizer.extensions import db
 from organizer.jobs import services as jobs
 from organizer.kernel.unit_of_work import commit
+from organizer.params import int_arg, parse_int
 
 bp = Blueprint("audit", __name__)
 URL_PREFIX = "/admin/audit"
@@ -43,13 +44,14 @@ def index():
         query = query.join(User, User.id == AuditEvent.actor_id).where(User.email.contains(filters["actor"].lower()))
     if filters["target_type"]:
         query = query.where(AuditEvent.target_type == filters["target_type"])
-    if filters["target_id"].isdigit():
-        query = query.where(AuditEvent.target_id == int(filters["target_id"]))
+    target_id = parse_int(filters["target_id"], "target_id")
+    if target_id is not None:
+        query = query.where(AuditEvent.target_id == target_id)
     if date_from:
         query = query.where(AuditEvent.at >= datetime.combine(date_from, time.min))
     if date_to:
         query = query.where(AuditEvent.at < datetime.combine(date_to + timedelta(days=1), time.min))
-    before = request.args.get("before", type=int)
+    before = int_arg("before")
     if before:
         query = query.where(AuditEvent.id < before)
     events = db.session.scalars(query.limit(PAGE_SIZE + 1)).all()

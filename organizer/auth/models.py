@@ -55,6 +55,8 @@ class User(UserMixin, TimestampMixin, db.Model):
     invitation_token_hash: Mapped[str | None] = mapped_column(String(64))
     invitation_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Secrets handed out before this moment (calendar feed URLs) stop working: a password change revokes them.
+    password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     def get_id(self) -> str:
@@ -67,6 +69,7 @@ class User(UserMixin, TimestampMixin, db.Model):
     def set_password(self, password: str) -> None:
         """Hash and store a new password (scrypt unless configured otherwise)."""
         self.password_hash = generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+        self.password_changed_at = utcnow()
 
     def check_password(self, password: str) -> bool:
         """True when `password` matches the stored hash."""

@@ -2,8 +2,10 @@
 
 import hashlib
 import secrets
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import timedelta
+from math import ceil
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -13,6 +15,7 @@ from organizer.audit import services as audit
 from organizer.auth.models import LoginAttempt, Role, User
 from organizer.db import utcnow
 from organizer.extensions import db
+from organizer.kernel.time import aware_utc
 
 # Checked against when the e-mail is unknown, so both failures cost the same time.
 _dummy_hashes: dict[str, str] = {}
@@ -37,49 +40,96 @@ def find_user_by_email(email: str) -> User | None:
 
 @dataclass
 class LoginResult:
-    """The outcome of a sign-in attempt."""
+    """The outcome of a sign-in attempt (or of a password check on the account page)."""
 
     user: User | None = None
     throttled: bool = False
-    retry_after_minutes: int = 0
+    retry_after_seconds: int = 0
+
+    @property
+    def retry_after_minutes(self) -> int:
+        """The wait in whole minutes, at least one."""
+        return max(1, -(-self.retry_after_seconds // 60))
 
 
-def _recent_failures(column, value, since) -> int:
-    return db.session.scalar(
-        select(func.count(LoginAttempt.id)).where(
-            column == value, LoginAttempt.succeeded.is_(False), LoginAttempt.attempted_at >= since
+def _aware(moment):
+    # Aggregates (max) bypass the column type: SQLite hands them back naive (UTC).
+    return aware_utc(moment) if moment is not None else None
+
+
+def _failures(since, *conditions) -> tuple[int, object]:
+    """How many failed attempts match `conditions` since `since`, and when the last one was."""
+    count, last = db.session.execute(
+        select(func.count(LoginAttempt.id), func.max(LoginAttempt.attempted_at)).where(
+            LoginAttempt.succeeded.is_(False), LoginAttempt.attempted_at >= since, *conditions
+        )
+    ).one()
+    return count, _aware(last)
+
+
+def _last_success(email: str):
+    return _aware(
+        db.session.scalar(
+            select(func.max(LoginAttempt.attempted_at)).where(
+                LoginAttempt.email == email, LoginAttempt.succeeded.is_(True)
+            )
         )
     )
 
 
-def _last_success(email: str):
-    return db.session.scalar(
-        select(func.max(LoginAttempt.attempted_at)).where(LoginAttempt.email == email, LoginAttempt.succeeded.is_(True))
-    )
+def throttle_wait(email: str, ip: str, known_device: bool = False) -> int:
+    """Seconds to wait before this account may be tried again from this address (0: go ahead).
 
-
-def is_throttled(email: str, ip: str) -> bool:
-    """Too many recent failures for this account or from this address."""
+    Three rules, all counted in the database so they hold across workers:
+    - one account from one address: after LOGIN_MAX_FAILURES_PER_ACCOUNT failures, a backoff that doubles
+      with each further failure (LOGIN_BACKOFF_SECONDS, 2x, 4x... up to the window), never a lock;
+    - one account from everywhere: LOGIN_MAX_FAILURES_PER_ACCOUNT_ANYWHERE failures close it for the window,
+      except to a browser where this account signed in before (known device): a stranger guessing the
+      administrator's password cannot lock the administrator out;
+    - one address, every account: LOGIN_MAX_FAILURES_PER_IP failures close it for the window."""
     config = current_app.config
-    window_start = utcnow() - timedelta(minutes=config["LOGIN_THROTTLE_WINDOW_MINUTES"])
-    account_since = window_start
-    last_success = _last_success(email)
-    if last_success is not None:
-        if last_success.tzinfo is None:  # SQLite returns naive datetimes from aggregates.
-            last_success = last_success.replace(tzinfo=window_start.tzinfo)
-        account_since = max(window_start, last_success)
-    if _recent_failures(LoginAttempt.email, email, account_since) >= config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]:
-        return True
-    return _recent_failures(LoginAttempt.ip, ip, window_start) >= config["LOGIN_MAX_FAILURES_PER_IP"]
+    now = utcnow()
+    window = timedelta(minutes=config["LOGIN_THROTTLE_WINDOW_MINUTES"])
+    window_start = now - window
+    account_since = max(window_start, _last_success(email) or window_start)
+    waits = [0]
+    count, last = _failures(account_since, LoginAttempt.email == email, LoginAttempt.ip == ip)
+    over = count - config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
+    if over >= 0:
+        backoff = min(timedelta(seconds=config["LOGIN_BACKOFF_SECONDS"] * 2**over), window)
+        waits.append((last + backoff - now).total_seconds())
+    if not known_device:
+        count, last = _failures(account_since, LoginAttempt.email == email)
+        if count >= config["LOGIN_MAX_FAILURES_PER_ACCOUNT_ANYWHERE"]:
+            waits.append((last + window - now).total_seconds())
+    count, last = _failures(window_start, LoginAttempt.ip == ip)
+    if count >= config["LOGIN_MAX_FAILURES_PER_IP"]:
+        waits.append((last + window - now).total_seconds())
+    return max(0, ceil(max(waits)))
 
 
-def authenticate(email: str, password: str, ip: str) -> LoginResult:
-    """Check credentials, record the attempt, and refuse while throttled."""
+def is_throttled(email: str, ip: str, known_device: bool = False) -> bool:
+    """True while throttle_wait() asks to wait."""
+    return throttle_wait(normalize_email(email), ip, known_device) > 0
+
+
+def authenticate(
+    email: str, password: str, ip: str, known_user_ids: Collection[int] = (), purpose: str = "login"
+) -> LoginResult:
+    """Check credentials, record the attempt, and refuse while throttled.
+
+    Every password check goes through here (sign-in, re-authentication, the account page's current
+    password), so they are counted together and audited. `known_user_ids` are the accounts that signed in
+    before in this browser (organizer.auth.devices); `purpose` is written in the audit log."""
     email = normalize_email(email)
-    if is_throttled(email, ip):
-        audit.record("login.throttled", None, email_domain=email.rpartition("@")[2])
-        return LoginResult(throttled=True, retry_after_minutes=current_app.config["LOGIN_THROTTLE_WINDOW_MINUTES"])
     user = find_user_by_email(email)
+    known_device = user is not None and user.id in known_user_ids
+    wait = throttle_wait(email, ip, known_device)
+    purpose_detail = {} if purpose == "login" else {"purpose": purpose}
+    details = {"email_domain": email.rpartition("@")[2], **purpose_detail}
+    if wait:
+        audit.record("login.throttled", user, **details)
+        return LoginResult(throttled=True, retry_after_seconds=wait)
     if user is None:
         User(password_hash=_dummy_hash()).check_password(password)
         ok = False
@@ -87,10 +137,11 @@ def authenticate(email: str, password: str, ip: str) -> LoginResult:
         ok = user.check_password(password) and user.is_active
     db.session.add(LoginAttempt(email=email, ip=ip, succeeded=ok))
     if ok:
-        user.last_login_at = utcnow()
-        audit.record("login.success", user, actor_id=user.id)
+        if purpose == "login":
+            user.last_login_at = utcnow()
+        audit.record("login.success", user, actor_id=user.id, **purpose_detail)
         return LoginResult(user=user)
-    audit.record("login.failure", user, email_domain=email.rpartition("@")[2])
+    audit.record("login.failure", user, **details)
     return LoginResult()
 
 

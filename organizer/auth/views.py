@@ -2,9 +2,11 @@
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
 
 from organizer.auth import services
+from organizer.auth.devices import known_user_ids, remember_device
 from organizer.auth.forms import ChangePasswordForm, LoginForm, NewPasswordForm, PreferencesForm, ReauthForm
 from organizer.auth.permissions import mark_authenticated_now, public, require_role
 from organizer.kernel.unit_of_work import commit
@@ -15,6 +17,23 @@ bp = Blueprint("auth", __name__)
 
 def _next_or_home(target: str | None):
     return redirect(target if is_safe_next(target) else url_for("core.index"))
+
+
+def _check_password(email: str, password: str, purpose: str) -> services.LoginResult:
+    # Sign-in, re-authentication and the account page share one counter, one throttle and one audit trail.
+    return services.authenticate(email, password, request.remote_addr or "", known_user_ids(), purpose=purpose)
+
+
+def _flash_throttled(result: services.LoginResult) -> None:
+    minutes = result.retry_after_minutes
+    flash(
+        ngettext(
+            "Too many failed attempts. Try again in %(num)d minute.",
+            "Too many failed attempts. Try again in %(num)d minutes.",
+            minutes,
+        ),
+        "error",
+    )
 
 
 def _fresh_session(lang: str | None) -> None:
@@ -34,16 +53,10 @@ def login():
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
     if form.validate_on_submit():
-        result = services.authenticate(form.email.data, form.password.data, request.remote_addr or "")
+        result = _check_password(form.email.data, form.password.data, "login")
         commit()
         if result.throttled:
-            flash(
-                _(
-                    "Too many failed attempts. Try again in %(minutes)d minutes.",
-                    minutes=result.retry_after_minutes,
-                ),
-                "error",
-            )
+            _flash_throttled(result)
             return render_template("auth/login.html", form=form), 429
         if result.user is None:
             flash(_("Unknown e-mail or wrong password."), "error")
@@ -51,7 +64,7 @@ def login():
         _fresh_session(session.get("lang"))
         login_user(result.user, remember=form.remember.data)
         mark_authenticated_now()
-        return _next_or_home(form.next.data)
+        return remember_device(_next_or_home(form.next.data), result.user.id)
     return render_template("auth/login.html", form=form)
 
 
@@ -98,8 +111,15 @@ def account():
         commit()
         flash(_("Preferences saved."), "success")
         return redirect(url_for("auth.account"))
+    status = 200
     if password_form.submit.data and password_form.validate_on_submit():
-        if not current_user.check_password(password_form.current.data):
+        result = _check_password(current_user.email, password_form.current.data, "account")
+        if result.throttled:
+            commit()
+            _flash_throttled(result)
+            status = 429
+        elif result.user is None:
+            commit()
             password_form.current.errors.append(_("This is not your current password."))
         else:
             services.change_password(current_user, password_form.password.data)
@@ -107,7 +127,7 @@ def account():
             login_user(current_user._get_current_object())  # this device keeps going with the new token
             flash(_("Password changed. Your other sessions are signed out."), "success")
             return redirect(url_for("auth.account"))
-    return render_template("auth/account.html", preferences=preferences, password_form=password_form)
+    return render_template("auth/account.html", preferences=preferences, password_form=password_form), status
 
 
 @bp.route("/reauthenticate", methods=["GET", "POST"])
@@ -118,13 +138,10 @@ def reauthenticate():
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
     if form.validate_on_submit():
-        result = services.authenticate(current_user.email, form.password.data, request.remote_addr or "")
+        result = _check_password(current_user.email, form.password.data, "reauthenticate")
         commit()
         if result.throttled:
-            flash(
-                _("Too many failed attempts. Try again in %(minutes)d minutes.", minutes=result.retry_after_minutes),
-                "error",
-            )
+            _flash_throttled(result)
             return render_template("auth/reauthenticate.html", form=form), 429
         if result.user is None:
             form.password.errors.append(_("This is not your current password."))

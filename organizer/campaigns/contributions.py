@@ -1,7 +1,8 @@
 """What campaigns add elsewhere: upcoming actions on the dashboard, actions and council meetings in the
-calendar feeds, and their part of subject rights."""
+calendar feeds, their part of subject rights, and who may see their records (every signed-in role, feeds
+their owner only)."""
 
-from organizer.campaigns import calendar, dashboard, privacy
+from organizer.campaigns import access, calendar, dashboard, privacy
 from organizer.kernel.contributions import Contribution
 
 CONTRIBUTION = Contribution(
@@ -9,4 +10,5 @@ CONTRIBUTION = Contribution(
     calendar=[calendar.campaign_actions, calendar.council_meetings],
     subject_sections=[privacy.actions_section],
     erasers=[privacy.anonymise_attendance],
+    record_scopes=access.RECORD_SCOPES,
 )

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from organizer.db import TimestampMixin, VersionedMixin, utcnow
 from organizer.extensions import db
-from organizer.kernel.time import UTCDateTime
+from organizer.kernel.time import UTCDateTime, aware_utc
 
 CAMPAIGN_STATUSES = {
     "research": _l("Research"),
@@ -344,3 +344,12 @@ class CalendarToken(db.Model):
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     user = relationship("User", lazy="raise_on_sql")
+
+    def revoked_for(self, user) -> bool:
+        """Revoked by hand, or issued before `user` (its owner) last changed their password."""
+        if self.revoked_at is not None:
+            return True
+        changed = user.password_changed_at
+        if changed is None:
+            return False
+        return aware_utc(self.created_at) < aware_utc(changed)

@@ -104,44 +104,44 @@ def utc_to_local(moment: datetime | None, timezone: str) -> datetime | None:
 # --- Loading -----------------------------------------------------------------------------------------
 
 
+def campaign_page_options() -> tuple:
+    """What a campaign's page shows, loaded on purpose."""
+    return (
+        selectinload(Campaign.lead),
+        selectinload(Campaign.team),
+        selectinload(Campaign.issues),
+        selectinload(Campaign.stakeholders),
+        selectinload(Campaign.campaign_actors).selectinload(CampaignActor.actor).selectinload(Actor.local_body),
+        selectinload(Campaign.actions).selectinload(Action.target),
+        selectinload(Campaign.actions).selectinload(Action.demands),
+        selectinload(Campaign.actions).selectinload(Action.attendees),
+        selectinload(Campaign.actions)
+        .selectinload(Action.power_changes)
+        .selectinload(PowerChange.campaign_actor)
+        .selectinload(CampaignActor.actor),
+    )
+
+
 def load_campaign(campaign_id: int) -> Campaign | None:
     """A campaign with everything its page shows, loaded on purpose."""
-    return db.session.scalar(
-        select(Campaign)
-        .where(Campaign.id == campaign_id)
-        .options(
-            selectinload(Campaign.lead),
-            selectinload(Campaign.team),
-            selectinload(Campaign.issues),
-            selectinload(Campaign.stakeholders),
-            selectinload(Campaign.campaign_actors).selectinload(CampaignActor.actor).selectinload(Actor.local_body),
-            selectinload(Campaign.actions).selectinload(Action.target),
-            selectinload(Campaign.actions).selectinload(Action.demands),
-            selectinload(Campaign.actions).selectinload(Action.attendees),
-            selectinload(Campaign.actions)
-            .selectinload(Action.power_changes)
-            .selectinload(PowerChange.campaign_actor)
-            .selectinload(CampaignActor.actor),
-        )
+    return db.session.scalar(select(Campaign).where(Campaign.id == campaign_id).options(*campaign_page_options()))
+
+
+def action_page_options() -> tuple:
+    """What an action's page shows: its campaign (team, power map), demands, attendees and evaluation."""
+    return (
+        selectinload(Action.campaign).selectinload(Campaign.team),
+        selectinload(Action.campaign).selectinload(Campaign.campaign_actors).selectinload(CampaignActor.actor),
+        selectinload(Action.target),
+        selectinload(Action.demands),
+        selectinload(Action.attendees).selectinload(Attendee.resident),
+        selectinload(Action.power_changes).selectinload(PowerChange.campaign_actor).selectinload(CampaignActor.actor),
     )
 
 
 def load_action(action_id: int) -> Action | None:
     """An action with its campaign (team, power map), demands, attendees and evaluation."""
-    return db.session.scalar(
-        select(Action)
-        .where(Action.id == action_id)
-        .options(
-            selectinload(Action.campaign).selectinload(Campaign.team),
-            selectinload(Action.campaign).selectinload(Campaign.campaign_actors).selectinload(CampaignActor.actor),
-            selectinload(Action.target),
-            selectinload(Action.demands),
-            selectinload(Action.attendees).selectinload(Attendee.resident),
-            selectinload(Action.power_changes)
-            .selectinload(PowerChange.campaign_actor)
-            .selectinload(CampaignActor.actor),
-        )
-    )
+    return db.session.scalar(select(Action).where(Action.id == action_id).options(*action_page_options()))
 
 
 def list_campaigns() -> list[Campaign]:
@@ -530,7 +530,7 @@ def find_calendar_token(raw: str) -> CalendarToken | None:
         .where(CalendarToken.token_hash == _hash_token(raw), CalendarToken.revoked_at.is_(None))
         .options(selectinload(CalendarToken.user))
     )
-    if token is None or not token.user.active:
+    if token is None or not token.user.active or token.revoked_for(token.user):
         return None
     return token
 

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from organizer.audit import services as audit
+from organizer.auth import records
 from organizer.auth.permissions import require_role
 from organizer.campaigns import powermap, services, views_actions, views_calendar, views_directory
 from organizer.campaigns.forms import ButtonForm, CampaignForm, PlaceActorForm
@@ -25,7 +26,6 @@ from organizer.campaigns.models import (
     Campaign,
 )
 from organizer.campaigns.views_common import EDITORS, READERS, _campaign_or_404, _require_edit, _sorted_links
-from organizer.extensions import db
 from organizer.kernel.unit_of_work import check_version, commit, unit_of_work
 from organizer.printing.pdf import pdf_response, render_pdf
 
@@ -196,7 +196,7 @@ def place_actor(campaign_id: int):
     if not form.validate_on_submit() or form.actor.data is None:
         flash(_("Choose an actor, their influence and their stance."), "error")
         return redirect(url_for("campaigns.show", campaign_id=campaign.id) + "#power-map")
-    actor = db.session.get(Actor, form.actor.data) or abort(404)
+    actor = records.load(Actor, form.actor.data)
     services.place_actor(campaign, actor, form.influence.data, form.stance.data, form.role.data)
     commit()
     flash(_("%(name)s is on the power map.", name=actor.name), "success")

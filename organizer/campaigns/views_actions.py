@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from organizer.auth import records
 from organizer.auth.permissions import require_role
 from organizer.campaigns import calendar, services
 from organizer.campaigns.forms import ActionForm, ButtonForm, EvaluationForm, RsvpForm, WalkInForm
@@ -21,6 +22,7 @@ from organizer.campaigns.views_common import (
 from organizer.extensions import db
 from organizer.kernel.routes import Routes
 from organizer.kernel.unit_of_work import check_version, commit, unit_of_work
+from organizer.params import parse_int
 from organizer.residents.models import Resident
 from organizer.residents.normalize import fold
 
@@ -106,6 +108,7 @@ def action(action_id: int):
     return render_template(
         "campaigns/action.html",
         action=action,
+        attendees=_visible_attendees(action),
         campaign=action.campaign,
         can_edit=can_edit,
         query=query,
@@ -163,9 +166,10 @@ def add_attendee(action_id: int):
     action = _action_or_404(action_id)
     _require_edit(action.campaign)
     form = RsvpForm()
-    if not form.validate_on_submit() or not form.resident_id.data.isdigit():
+    resident_id = parse_int(form.resident_id.data, "resident_id")
+    if not form.validate_on_submit() or resident_id is None:
         abort(400)
-    resident = db.session.get(Resident, int(form.resident_id.data)) or abort(404)
+    resident = records.load(Resident, resident_id)
     check_in = request.form.get("check_in") == "1"
     rsvp = request.form.get("rsvp") if request.form.get("rsvp") in RSVP_ANSWERS else None
     services.add_resident(action, resident.id, rsvp=rsvp, attended=check_in)
@@ -210,11 +214,22 @@ def update_attendee(action_id: int, attendee_id: int):
     return redirect(url_for("campaigns.action", action_id=action.id) + f"#attendee-{attendee_id}")
 
 
+def _visible_attendees(action: Action) -> list:
+    """The check-in list as far as the viewer may see the people on it (organizer.auth.records): a canvasser
+    reads the action, not the names of residents outside their turfs (nor of walk-ins)."""
+    if records.condition(Resident) is None:
+        return list(action.attendees)
+    ids = {a.resident_id for a in action.attendees if a.resident_id}
+    visible = set(db.session.scalars(records.visible_ids(Resident).where(Resident.id.in_(ids)))) if ids else set()
+    return [a for a in action.attendees if a.resident_id in visible]
+
+
 def _action_page_with(action: Action, evaluation_form: EvaluationForm) -> str:
     """The action page re-displaying an evaluation form as it was sent."""
     return render_template(
         "campaigns/action.html",
         action=action,
+        attendees=list(action.attendees),
         campaign=action.campaign,
         can_edit=True,
         query="",

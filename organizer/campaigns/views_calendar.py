@@ -4,6 +4,7 @@ from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from organizer.auth import records
 from organizer.auth.permissions import public, require_role
 from organizer.campaigns import calendar, services
 from organizer.campaigns.forms import ButtonForm
@@ -53,9 +54,7 @@ def revoke_calendar_feed(token_id: int):
     """The URL stops working at once, in every calendar it was added to."""
     if not ButtonForm().validate_on_submit():
         abort(400)
-    token = db.session.get(CalendarToken, token_id)
-    if token is None or token.user_id != current_user.id:
-        abort(404)
+    token = records.load(CalendarToken, token_id)  # one's own tokens only
     services.revoke_calendar_token(token)
     commit()
     flash(_("Feed revoked: calendars using it will stop updating."), "success")

@@ -3,6 +3,7 @@
 from flask import abort, current_app
 from flask_login import current_user
 
+from organizer.auth import records
 from organizer.auth.models import Role
 from organizer.campaigns import services
 from organizer.campaigns.models import Action, Campaign, CampaignActor
@@ -16,11 +17,11 @@ def _timezone() -> str:
 
 
 def _campaign_or_404(campaign_id: int) -> Campaign:
-    return services.load_campaign(campaign_id) or abort(404)
+    return records.load(Campaign, campaign_id, *services.campaign_page_options())
 
 
 def _action_or_404(action_id: int) -> Action:
-    return services.load_action(action_id) or abort(404)
+    return records.load(Action, action_id, *services.action_page_options())
 
 
 def _require_edit(campaign: Campaign) -> None:

@@ -2,12 +2,13 @@
 
 from datetime import timedelta
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from organizer.auth import records
 from organizer.auth.permissions import require_role
 from organizer.campaigns import services
 from organizer.campaigns.forms import ActorForm, LocalBodyForm
@@ -17,6 +18,7 @@ from organizer.extensions import db
 from organizer.kernel.routes import Routes
 from organizer.kernel.time import aware_utc
 from organizer.kernel.unit_of_work import commit
+from organizer.params import int_arg
 
 routes = Routes()
 
@@ -36,8 +38,8 @@ def _actor_form(actor: Actor | None = None) -> ActorForm:
     form = ActorForm(obj=actor) if actor is not None else ActorForm()
     bodies = db.session.scalars(select(LocalBody).order_by(LocalBody.name)).all()
     form.local_body_id.choices = [("", _("— none —"))] + [(b.id, b.name) for b in bodies]
-    if actor is None and request.method == "GET" and request.args.get("local_body", "").isdigit():
-        form.local_body_id.data = int(request.args["local_body"])
+    if actor is None and request.method == "GET" and int_arg("local_body") is not None:
+        form.local_body_id.data = int_arg("local_body")
     return form
 
 
@@ -47,7 +49,7 @@ def _actor_form(actor: Actor | None = None) -> ActorForm:
 def edit_actor(actor_id: int | None = None):
     """Add or change an actor of the directory."""
     _require_directory_edit()
-    actor = (db.session.get(Actor, actor_id) or abort(404)) if actor_id else None
+    actor = records.load(Actor, actor_id) if actor_id else None
     form = _actor_form(actor)
     if form.validate_on_submit():
         data = {name: getattr(form, name).data for name in services.ACTOR_FIELDS}
@@ -87,9 +89,7 @@ def edit_local_body(body_id: int | None = None):
     _require_directory_edit()
     body = None
     if body_id:
-        body = db.session.scalar(
-            select(LocalBody).where(LocalBody.id == body_id).options(selectinload(LocalBody.meetings))
-        ) or abort(404)
+        body = records.load(LocalBody, body_id, selectinload(LocalBody.meetings))
     if request.method == "GET":
         form = LocalBodyForm(formdata=None, obj=body)
         if body is not None:

@@ -1,6 +1,7 @@
-"""What conversations add elsewhere: timeline entries on the resident page, and their part of subject rights."""
+"""What conversations add elsewhere: timeline entries on the resident page, their part of subject rights, and
+who may see their records (organizer.conversations.access)."""
 
-from organizer.conversations import privacy, timeline
+from organizer.conversations import access, privacy, timeline
 from organizer.kernel.contributions import Contribution
 
 CONTRIBUTION = Contribution(
@@ -20,4 +21,5 @@ CONTRIBUTION = Contribution(
         privacy.ladder_section,
     ],
     erasers=[privacy.erase_door_knocks, privacy.erase_hosted_house_meetings],
+    record_scopes=access.RECORD_SCOPES,
 )

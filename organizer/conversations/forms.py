@@ -23,6 +23,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from organizer.conversations.labels import ANSWER_LABELS, EVIDENCE_LABELS, RESULT_LABELS, STATUS_LABELS
+from organizer.params import MAX_ID
 from organizer.residents.labels import CONSENT_LABELS, STAGE_LABELS
 from organizer.residents.models import CONSENT_BASES, LEADERSHIP_STAGES
 
@@ -31,7 +32,10 @@ def optional_int(value):
     """ "" and None -> None; anything else -> int (bad input -> ValueError, shown as a field error)."""
     if value in (None, "", "None"):
         return None
-    return int(value)
+    number = int(value)
+    if not 0 <= number <= MAX_ID:  # no record has it, and the database could not even compare it
+        raise ValueError(value)
+    return number
 
 
 class ResidentField(SelectField):

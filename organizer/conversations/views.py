@@ -16,6 +16,7 @@ from organizer.conversations.models import DoorKnock, HouseMeeting, OneOnOne
 from organizer.conversations.views_common import PAGE_SIZE, TALKERS, _search_scope
 from organizer.db import keyset_after
 from organizer.extensions import db
+from organizer.params import int_arg
 from organizer.residents.labels import CONSENT_LABELS, STAGE_LABELS
 from organizer.residents.models import Household
 
@@ -53,7 +54,7 @@ def index():
     kind = request.args.get("kind", "door")
     if kind not in KINDS or not current_user.has_role(*TALKERS):
         kind = "door"
-    after = request.args.get("after", type=int)
+    after = int_arg("after")
     model, column = {
         "door": (DoorKnock, DoorKnock.knocked_at),
         "one_on_one": (OneOnOne, OneOnOne.met_on),

@@ -25,6 +25,7 @@ from organizer.extensions import db
 from organizer.kernel.routes import Routes
 from organizer.kernel.time import local_today
 from organizer.kernel.unit_of_work import check_version, commit, unit_of_work
+from organizer.params import int_arg
 from organizer.residents.labels import STAGE_LABELS
 from organizer.residents.models import Resident
 from organizer.security import is_safe_next
@@ -46,7 +47,7 @@ def _commitment_form(commitment: Commitment | None) -> CommitmentForm:
             form.resident_id.data = commitment.resident_id
             form.user_id.data = commitment.from_user_id or commitment.to_user_id
         else:
-            form.resident_id.data = request.args.get("resident", type=int)
+            form.resident_id.data = int_arg("resident")
             form.source_type.data = request.args.get("source_type", "")
             form.source_id.data = request.args.get("source_id", "")
             form.owner_id.data = current_user.id
@@ -126,10 +127,7 @@ def edit_commitment(commitment_id: int):
 @require_role()
 def commitment_status(commitment_id: int):
     """Mark done (or dropped, or reopen) from a list; canvassers only for commitments they follow up."""
-    commitment = _get(Commitment, commitment_id)
-    mine = current_user.id in (commitment.owner_id, commitment.from_user_id)
-    if not (mine or current_user.has_role(*TALKERS)):
-        abort(403)
+    commitment = _get(Commitment, commitment_id)  # canvassers: only those they follow up or made (else 404)
     form = StatusForm()
     if not form.validate_on_submit() or form.status.data not in STATUS_LABELS:
         abort(400)

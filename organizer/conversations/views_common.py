@@ -1,16 +1,17 @@
 """What the conversation pages share: who may talk, record loading, resident pickers, conflicts."""
 
-from flask import abort, request
-from flask_login import current_user
+from flask import request
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from organizer.auth import records
 from organizer.auth.models import Role, User
 from organizer.conversations import services
 from organizer.conversations.forms import ResidentField
 from organizer.conversations.models import Commitment, Issue
 from organizer.extensions import db
-from organizer.residents.models import Resident
+from organizer.params import BadParameter, parse_int
+from organizer.residents.models import Household, Resident
 
 TALKERS = (Role.ORGANIZER, Role.LEADER)  # may log one-on-ones, house meetings, commitments
 PAGE_SIZE = 30
@@ -19,8 +20,8 @@ PAGE_SIZE = 30
 
 
 def _get(model, object_id: int, *options):
-    obj = db.session.scalar(select(model).where(model.id == object_id).options(*options))
-    return obj if obj is not None else abort(404)
+    """The record if the viewer may see it, else 404 (organizer.auth.records)."""
+    return records.load(model, object_id, *options)
 
 
 def _resident_fields(form):
@@ -38,7 +39,8 @@ def fill_pickers(form) -> None:
     """Give each resident picker its options: the current choice, plus matches for its search box (no-JS path)."""
     pickers = _resident_fields(form)
     ids = {f.data for f in pickers if f.data}
-    known = {r.id: r for r in db.session.scalars(select(Resident).where(Resident.id.in_(ids)))} if ids else {}
+    visible = records.visible(Resident).where(Resident.id.in_(ids))
+    known = {r.id: r for r in db.session.scalars(visible)} if ids else {}
     for f in pickers:
         options = [("", "—")]
         if f.data in known:
@@ -55,9 +57,9 @@ def fill_pickers(form) -> None:
 
 def _search_scope():
     """Canvassers find only the residents behind the doors of their current turfs."""
-    if current_user.has_role(*TALKERS):
+    if records.condition(Household) is None:
         return None
-    return services.knockable_household_ids(current_user)
+    return records.visible_ids(Household)
 
 
 def _looking_up() -> bool:
@@ -80,9 +82,10 @@ def _users_choices(blank: bool = False):
 
 
 def _int(value):
+    """A hidden field's id, or None when blank or not an id."""
     try:
-        return int(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
+        return parse_int(value, "id")
+    except BadParameter:
         return None
 
 

@@ -5,18 +5,19 @@ from datetime import UTC, date, datetime, time
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from organizer.auth import records
 from organizer.auth.models import Role
 from organizer.auth.permissions import require_role
 from organizer.conversations import services
 from organizer.conversations.forms import DoorKnockForm
-from organizer.conversations.views_common import _fill_issues, _int, _issues, _looking_up, fill_pickers
+from organizer.conversations.views_common import _fill_issues, _issues, _looking_up, fill_pickers
 from organizer.extensions import db
 from organizer.kernel.routes import Routes
 from organizer.kernel.time import local_today
 from organizer.kernel.unit_of_work import commit
+from organizer.params import int_arg, parse_int
 from organizer.residents.models import Household, Resident
 
 routes = Routes()
@@ -31,22 +32,18 @@ def new_door_knock():
     """Log a door knock by hand (for a household, or through the resident who answered)."""
     form = DoorKnockForm()
     if request.method == "GET":
-        form.household_id.data = request.args.get("household", "")
-        form.resident_id.data = request.args.get("resident", type=int)
+        form.household_id.data = int_arg("household")
+        form.resident_id.data = int_arg("resident")
+    # A door or a person named by the request is shown only within the viewer's scope (404 otherwise).
+    resident_id = parse_int(form.resident_id.data, "resident")
+    resident = records.load(Resident, resident_id) if resident_id else None
     fill_pickers(form)
     _fill_issues(form)
-    resident = db.session.get(Resident, form.resident_id.data) if form.resident_id.data else None
-    household_id = _int(form.household_id.data) or (resident.household_id if resident else None)
-    household = (
-        db.session.scalar(
-            select(Household).where(Household.id == household_id).options(selectinload(Household.address))
-        )
-        if household_id
-        else None
-    )
+    household_id = parse_int(form.household_id.data, "household") or (resident.household_id if resident else None)
+    household = records.load(Household, household_id, selectinload(Household.address)) if household_id else None
     if household is not None:
         behind_the_door = db.session.scalars(
-            select(Resident).where(Resident.household_id == household.id).order_by(Resident.name_key)
+            records.visible(Resident).where(Resident.household_id == household.id).order_by(Resident.name_key)
         )
         known = {value for value, _label in form.resident_id.choices}
         form.resident_id.choices += [(r.id, services.resident_label(r)) for r in behind_the_door if r.id not in known]

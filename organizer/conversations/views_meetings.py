@@ -23,6 +23,7 @@ from organizer.conversations.views_common import (
 from organizer.extensions import db
 from organizer.kernel.routes import Routes
 from organizer.kernel.unit_of_work import check_version, commit, unit_of_work
+from organizer.params import int_arg
 from organizer.residents.models import Resident
 
 routes = Routes()
@@ -45,7 +46,7 @@ def new_one_on_one():
     """Log a one-on-one: the form follows the conversation."""
     form = OneOnOneForm()
     if request.method == "GET":
-        form.resident_id.data = request.args.get("resident", type=int)
+        form.resident_id.data = int_arg("resident")
     fill_pickers(form)
     _fill_issues(form)
     if not _looking_up() and form.validate_on_submit():
@@ -159,7 +160,7 @@ def _house_meeting_form(meeting: HouseMeeting | None) -> HouseMeetingForm:
             )
         form.attendees.append_entry()
     elif request.method == "GET":
-        form.host_id.data = request.args.get("host", type=int)
+        form.host_id.data = int_arg("host")
     if request.method == "POST" and request.form.get("add_line"):
         form.attendees.append_entry()
     fill_pickers(form)

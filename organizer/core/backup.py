@@ -7,6 +7,8 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
+from organizer.files import create_private
+
 
 def libpq_url(database_uri: str) -> str:
     """The SQLAlchemy URL as pg_dump/pg_restore understand it."""
@@ -17,6 +19,7 @@ def backup(database_uri: str, out: Path) -> str:
     """Write a backup of the database to `out`; return its format ("sqlite" or "pg_dump custom")."""
     url = make_url(database_uri)
     out.parent.mkdir(parents=True, exist_ok=True)
+    create_private(out)  # the copy of everyone's data: 0600 before a byte is written
     if url.get_backend_name() == "sqlite":
         source = sqlite3.connect(url.database)
         target = sqlite3.connect(out)

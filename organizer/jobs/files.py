@@ -13,6 +13,7 @@ from flask import current_app
 from sqlalchemy import delete, func, select
 
 from organizer.extensions import db
+from organizer.files import private_folder, write_private
 from organizer.jobs.models import JobFile
 
 _SAFE = re.compile(r"^[A-Za-z0-9_.-]{1,200}$")
@@ -33,9 +34,8 @@ def put(folder: str, name: str, data: bytes | str) -> None:
     payload = data.encode("utf-8") if isinstance(data, str) else data
     path = _shared(folder, name)
     if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".{name}.{os.getpid()}.tmp")
-        temporary.write_bytes(payload)
+        private_folder(path.parent)
+        temporary = write_private(path.with_name(f".{name}.{os.getpid()}.tmp"), payload)  # 0600: personal data
         temporary.replace(path)  # readers on other hosts never see half a file
         return
     row = db.session.scalar(select(JobFile).where(JobFile.folder == folder, JobFile.name == name))
@@ -91,3 +91,18 @@ def purge(folders: set[str], cutoff: datetime) -> int:
                     path.unlink(missing_ok=True)
                     count += 1
     return count
+
+
+def count(folders: set[str]) -> int:
+    """How many files these folders hold (database, shared folder and the instance folder of earlier versions)."""
+    total = 0
+    if folders:
+        query = select(func.count()).select_from(JobFile).where(JobFile.folder.in_(folders))
+        total += db.session.scalar(query) or 0
+    for folder in sorted(folders):
+        places = [Path(current_app.instance_path) / folder]
+        shared = _shared(folder)
+        if shared is not None:
+            places.append(shared)
+        total += sum(1 for place in places if place.is_dir() for path in place.iterdir() if path.is_file())
+    return total

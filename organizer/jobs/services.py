@@ -8,7 +8,7 @@ then failed."""
 import os
 import socket
 from contextlib import ExitStack, contextmanager
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from flask import current_app, has_request_context, request
@@ -83,11 +83,43 @@ def purge_expired(now: datetime | None = None) -> tuple[int, int]:
     ids = db.session.scalars(select(Job.id).where(Job.created_at < cutoff, Job.state != "running")).all()
     if ids:
         db.session.execute(delete(Job).where(Job.id.in_(ids)))
-    folders = {folder for kind in job_kinds().values() for folder in kind.folders}
-    removed = files.purge(folders, cutoff)
+    removed = files.purge(_job_folders(), cutoff)
     if ids or removed:
         audit.record("jobs.purge", None, jobs=len(ids), files=removed)
     return len(ids), removed
+
+
+# Kinds whose results name no resident (the audit log export holds ids and account names only).
+KINDS_WITHOUT_RESIDENTS: set[str] = {"audit.export"}
+FINISHED = ("done", "failed")
+
+
+def holding_residents() -> dict[str, int]:
+    """What job results and job files may hold residents' data right now (for a subject-access copy: the jobs'
+    `stored_copies` contribution, organizer.jobs.contributions)."""
+    results = db.session.scalar(
+        select(func.count(Job.id)).where(Job.result.is_not(None), Job.kind.not_in(sorted(KINDS_WITHOUT_RESIDENTS)))
+    )
+    return {"job_results": results or 0, "job_files": files.count(_job_folders())}
+
+
+def _job_folders() -> set[str]:
+    return {folder for kind in job_kinds().values() for folder in kind.folders}
+
+
+def forget_residents(_resident_ids: list[int] | None = None) -> dict[str, int]:
+    """On an erasure: delete every finished job's result and every job file that may hold residents (walk
+    sheet PDFs, uploads, rejects, row reports). They are not searchable for one person, so none is kept: the
+    work can be started again and will leave the erased out. The jobs' eraser (organizer.jobs.contributions),
+    run by organizer.privacy.services.erase_residents."""
+    result = db.session.execute(
+        update(Job)
+        .where(Job.state.in_(FINISHED), Job.result.is_not(None), Job.kind.not_in(sorted(KINDS_WITHOUT_RESIDENTS)))
+        .values(result=None, result_name=None, result_mimetype=None)
+        .execution_options(synchronize_session=False)
+    )
+    removed = files.purge(_job_folders(), datetime.max.replace(tzinfo=UTC))
+    return {"job_results_deleted": result.rowcount or 0, "job_files_deleted": removed}
 
 
 def create_job(kind: str, params: dict, user_id: int | None) -> Job:

@@ -1,11 +1,10 @@
 """A job's progress page, its JSON for polling, and its result download."""
 
 from flask import Blueprint, Response, abort, jsonify, render_template
-from flask_login import current_user
 
 from organizer.audit import services as audit
+from organizer.auth import records
 from organizer.auth.permissions import require_role
-from organizer.extensions import db
 from organizer.jobs import services
 from organizer.jobs.models import Job
 
@@ -14,13 +13,9 @@ URL_PREFIX = "/jobs"
 
 
 def _own_job(job_id: int) -> Job:
-    job = db.session.get(Job, job_id)
-    kind = services.job_kinds().get(job.kind) if job is not None else None
-    # Only the person who started it (or the kind's roles: administrators, by default) sees a job: its result
-    # may hold personal data.
-    if job is None or job.created_by_id != current_user.id and (kind is None or current_user.role not in kind.roles):
-        abort(404)
-    return job
+    # Only the person who started it (or the roles its kind names) sees a job: its result may hold personal data
+    # (organizer.jobs.access, through the one record loader).
+    return records.load(Job, job_id)
 
 
 @bp.route("/<int:job_id>")

@@ -2,7 +2,8 @@
 
 Each feature declares what it adds in one place, `organizer/<feature>/contributions.py`:
 
-    CONTRIBUTION = Contribution(panels=[...], timeline=[...], calendar=[...], subject_sections=[...], erasers=[...])
+    CONTRIBUTION = Contribution(panels=[...], timeline=[...], calendar=[...], subject_sections=[...], erasers=[...],
+                                record_scopes={Model: rule, ...})
 
 create_app() collects every feature's CONTRIBUTION (organizer.features, FEATURES order) into one Registry kept on
 the app; the owners of the extension points read `registry()`. Nothing registers by being imported, and no
@@ -76,6 +77,10 @@ CalendarSource = Callable[[object, datetime], Iterable[CalendarEntry]]
 SubjectSection = Callable[[object], tuple[str, list[dict]]]
 # (resident_ids) -> {what: count}: clears or deletes personal content, keeping anonymous rows reports count.
 Eraser = Callable[[list[int]], dict[str, int]]
+# () -> {where: count}: copies kept outside the tables that may name anyone (job results, files written by
+# jobs); the subject-access copy lists them in its `found_in` as places that may hold the person, and the
+# feature's eraser deletes them.
+StoredCopies = Callable[[], dict[str, int]]
 
 
 # --- which doors a canvasser may see (the one access rule, read by residents and conversations) -----------
@@ -84,7 +89,14 @@ Eraser = Callable[[list[int]], dict[str, int]]
 DoorScope = Callable[..., object]
 
 
-# --- background job kinds (run by jobs' queue and workers) ----------------------------------------------------
+# --- the record-level rule (read by organizer.auth.records, the one loader of records named by a request) ---
+# (user) -> a SQL condition restricting the model to the records `user` may see, or None for every record.
+# Each feature declares the rule of its records, `record_scopes={Model: rule}`; a model without one is
+# refused (fail closed), and one model declared twice stops create_app.
+RecordScope = Callable[[object], object]
+
+
+# --- background job kinds (run by jobs' queue and workers) ----------------------------------------------
 @dataclass(frozen=True)
 class JobKind:
     """A kind of background job: what does it, and how the jobs pages present it.
@@ -120,8 +132,10 @@ class Contribution:
     calendar: Sequence[CalendarSource] = ()
     subject_sections: Sequence[SubjectSection] = ()
     erasers: Sequence[Eraser] = ()
+    stored_copies: Sequence[StoredCopies] = ()
     job_kinds: Sequence[JobKind] = ()
     door_scope: DoorScope | None = None
+    record_scopes: Mapping[type, RecordScope] = field(default_factory=dict)
     # Run once by create_app with the app (e.g. a database event listener a feature needs everywhere).
     startup: Sequence[Callable[[object], None]] = ()
 
@@ -136,6 +150,7 @@ class Registry:
         self.calendar: tuple[CalendarSource, ...] = tuple(s for c in contributions for s in c.calendar)
         self.subject_sections: tuple[SubjectSection, ...] = tuple(s for c in contributions for s in c.subject_sections)
         self.erasers: tuple[Eraser, ...] = tuple(e for c in contributions for e in c.erasers)
+        self.stored_copies: tuple[StoredCopies, ...] = tuple(s for c in contributions for s in c.stored_copies)
         self.startup: tuple[Callable[[object], None], ...] = tuple(s for c in contributions for s in c.startup)
         scopes = [c.door_scope for c in contributions if c.door_scope is not None]
         if len(scopes) > 1:
@@ -147,6 +162,12 @@ class Registry:
                 if kind.kind in self.job_kinds:
                     raise ValueError(f"job kind {kind.kind!r} declared twice")
                 self.job_kinds[kind.kind] = kind
+        self.record_scopes: dict[type, RecordScope] = {}
+        for contribution in contributions:
+            for model, rule in contribution.record_scopes.items():
+                if model in self.record_scopes:
+                    raise ValueError(f"record scope of {model.__name__} declared twice")
+                self.record_scopes[model] = rule
 
 
 def registry() -> Registry:

@@ -9,6 +9,7 @@ from flask_babel import force_locale
 
 from organizer.audit import services as audit
 from organizer.extensions import db
+from organizer.files import write_private
 from organizer.meetings import printing, services
 
 
@@ -32,7 +33,7 @@ def agenda_command(meeting_id: int, out: str, lang: str | None, sign_in: bool, b
         raise click.ClickException(f"no meeting {meeting_id}")
     with force_locale(lang or current_app.config["BABEL_DEFAULT_LOCALE"]):
         pdf = printing.sign_in_pdf(meeting, blank) if sign_in else printing.agenda_pdf(meeting)
-    Path(out).write_bytes(pdf)
+    write_private(Path(out), pdf)
     audit.record("meeting.print", meeting, kind="sign_in" if sign_in else "agenda", via="cli")
     db.session.commit()
     click.echo(f"{out}: {len(pdf)} bytes")

@@ -45,24 +45,25 @@ def from_local(day: date, at: time) -> datetime:
 
 
 # --- loading ----------------------------------------------------------------------------------------------
+def meeting_page_options() -> tuple:
+    """Everything a meeting's page and its PDFs show, in a fixed number of queries."""
+    return (
+        selectinload(Meeting.items).selectinload(AgendaItem.lead_user),
+        selectinload(Meeting.user_attendees).selectinload(MeetingUser.user),
+        selectinload(Meeting.resident_attendees).selectinload(MeetingResident.resident),
+        selectinload(Meeting.action_items).selectinload(MinutesActionItem.user),
+        selectinload(Meeting.action_items).selectinload(MinutesActionItem.resident),
+        selectinload(Meeting.action_items).selectinload(MinutesActionItem.commitment),
+        selectinload(Meeting.chair),
+        selectinload(Meeting.facilitator),
+        selectinload(Meeting.note_taker),
+        selectinload(Meeting.timekeeper),
+    )
+
+
 def load_meeting(meeting_id: int) -> Meeting | None:
     """A meeting with everything its page and its PDFs show, in a fixed number of queries."""
-    return db.session.scalar(
-        select(Meeting)
-        .where(Meeting.id == meeting_id)
-        .options(
-            selectinload(Meeting.items).selectinload(AgendaItem.lead_user),
-            selectinload(Meeting.user_attendees).selectinload(MeetingUser.user),
-            selectinload(Meeting.resident_attendees).selectinload(MeetingResident.resident),
-            selectinload(Meeting.action_items).selectinload(MinutesActionItem.user),
-            selectinload(Meeting.action_items).selectinload(MinutesActionItem.resident),
-            selectinload(Meeting.action_items).selectinload(MinutesActionItem.commitment),
-            selectinload(Meeting.chair),
-            selectinload(Meeting.facilitator),
-            selectinload(Meeting.note_taker),
-            selectinload(Meeting.timekeeper),
-        )
-    )
+    return db.session.scalar(select(Meeting).where(Meeting.id == meeting_id).options(*meeting_page_options()))
 
 
 def involves(user):
@@ -312,20 +313,17 @@ def search_residents(query: str, exclude: set[int], limit: int = 20) -> list[Res
 
 
 def sign_in_rows(meeting: Meeting) -> list[dict]:
-    """Pre-filled sign-in lines: residents who said yes or maybe (never do-not-contact), then users."""
+    """Pre-filled sign-in lines: residents who said yes or maybe (never do-not-contact), then users.
+
+    Names only: the sheet goes round the table, so everyone would read the others' phones and e-mails.
+    Each person fills in (or confirms) their own contact details in the blank columns."""
     rows = []
     for row in sorted(meeting.resident_attendees, key=lambda r: r.resident.display_name.lower()):
         if row.rsvp in ("yes", "maybe") and not row.resident.do_not_contact:
-            rows.append(
-                {
-                    "name": row.resident.display_name,
-                    "phone": row.resident.phone or "",
-                    "email": row.resident.email or "",
-                }
-            )
+            rows.append({"name": row.resident.display_name})
     for row in sorted(meeting.user_attendees, key=lambda r: r.user.display_name.lower()):
         if row.rsvp in ("yes", "maybe"):
-            rows.append({"name": row.user.display_name, "phone": "", "email": ""})
+            rows.append({"name": row.user.display_name})
     return rows
 
 

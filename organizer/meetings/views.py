@@ -8,6 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from organizer.audit import services as audit
+from organizer.auth import records
 from organizer.auth.models import Role, User
 from organizer.auth.permissions import require_role
 from organizer.db import write_intent
@@ -27,6 +28,7 @@ from organizer.meetings.forms import (
     SignInSheetForm,
 )
 from organizer.meetings.models import RSVP_STATUSES, AgendaItem, Meeting, MeetingTemplate, MinutesActionItem
+from organizer.params import int_arg
 from organizer.printing.pdf import pdf_response
 from organizer.residents.models import Resident
 
@@ -47,17 +49,12 @@ def _active_users() -> list[User]:
 
 
 def _meeting_or_404(meeting_id: int) -> Meeting:
-    meeting = services.load_meeting(meeting_id)
-    if meeting is None:
-        abort(404)
-    return meeting
+    # A meeting the person is not invited to answers like one that does not exist (organizer.auth.records).
+    return records.load(Meeting, meeting_id, *services.meeting_page_options())
 
 
 def _readable(meeting_id: int) -> Meeting:
-    meeting = _meeting_or_404(meeting_id)
-    if not services.user_may_see(meeting, current_user):
-        abort(403)
-    return meeting
+    return _meeting_or_404(meeting_id)
 
 
 def _item_or_404(meeting: Meeting, item_id: int) -> AgendaItem:
@@ -203,12 +200,12 @@ def new():
     _ensure_templates()
     form = _meeting_form()
     if request.method == "GET":
-        form.template_id.data = request.args.get("template", type=int)
-        form.campaign_id.data = request.args.get("campaign_id", type=int)
-        form.action_id.data = request.args.get("action_id", type=int)
+        form.template_id.data = int_arg("template")
+        form.campaign_id.data = int_arg("campaign_id")
+        form.action_id.data = int_arg("action_id")
         form.chair_id.data = current_user.id
     if form.validate_on_submit():
-        template = db.session.get(MeetingTemplate, form.template_id.data) if form.template_id.data else None
+        template = records.find(MeetingTemplate, form.template_id.data)
         meeting = services.create_meeting(
             form.title.data,
             services.from_local(form.day.data, form.start_time.data),
@@ -387,11 +384,11 @@ def delete_item(meeting_id: int, item_id: int):
 def add_attendee(meeting_id: int):
     meeting = _meeting_or_404(meeting_id)
     _check_post()
-    user_id = request.form.get("user_id", type=int)
-    resident_id = request.form.get("resident_id", type=int)
+    user_id = int_arg("user_id", values=request.form)
+    resident_id = int_arg("resident_id", values=request.form)
     if user_id and db.session.get(User, user_id):
         services.add_user_attendee(meeting, user_id)
-    elif resident_id and (resident := db.session.get(Resident, resident_id)):
+    elif resident_id and (resident := records.load(Resident, resident_id)):
         if resident.do_not_contact:
             flash(_("This person asked not to be contacted."), "error")
             return _to_show(meeting, "attendees")
@@ -409,7 +406,7 @@ def remove_attendee(meeting_id: int):
     meeting = _meeting_or_404(meeting_id)
     _check_post()
     kind = request.form.get("kind")
-    person_id = request.form.get("person_id", type=int)
+    person_id = int_arg("person_id", values=request.form)
     if kind in ("user", "resident") and person_id:
         services.remove_attendee(meeting, kind, person_id)
         commit()
@@ -541,7 +538,7 @@ def templates():
 @bp.route("/templates/<int:template_id>/delete", methods=["POST"])
 @require_role(*EDITORS)
 def delete_template(template_id: int):
-    template = db.session.get(MeetingTemplate, template_id) or abort(404)
+    template = records.load(MeetingTemplate, template_id)
     _check_post()
     if template.builtin_key:
         abort(400)

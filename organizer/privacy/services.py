@@ -63,7 +63,24 @@ def subject_access(resident_id: int) -> dict:
     for section in registry().subject_sections:
         title, rows = section(resident)
         data[title] = rows
+    data["found_in"] = _found_in(data)
     return data
+
+
+def _found_in(data: dict) -> list[dict]:
+    """Where something about the person was found: each part of this copy that holds anything, and the copies
+    features keep outside their tables that may name them (`stored_copies`: printed walk sheets, imported files)."""
+    found = [{"where": "residents", "count": 1}]
+    for key, value in data.items():
+        if isinstance(value, list) and value:
+            found.append({"where": key, "count": len(value)})
+    if data.get("address"):
+        found.append({"where": "address", "count": 1})
+    for copies in registry().stored_copies:
+        for key, value in copies().items():
+            if value:
+                found.append({"where": key, "count": value, "may_hold": True})
+    return found
 
 
 def record_objection(resident: Resident) -> None:

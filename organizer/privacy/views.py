@@ -2,15 +2,15 @@
 
 import json
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from organizer.audit import services as audit
+from organizer.auth import records
 from organizer.auth.models import Role
 from organizer.auth.permissions import require_recent_auth, require_role
 from organizer.db import utcnow
-from organizer.extensions import db
 from organizer.kernel.unit_of_work import commit
 from organizer.printing.pdf import pdf_response, render_pdf
 from organizer.privacy import services
@@ -50,11 +50,16 @@ SECTION_LABELS = {
     "leadership_ladder": _l("Leadership ladder"),
     "actions": _l("Actions"),
     "meetings": _l("Meetings"),
+    "found_in": _l("Where we found data about you"),
+    "residents": _l("Your record"),
+    "address": _l("Address"),
+    "job_results": _l("Printed sheets and exports not yet deleted (they may name you)"),
+    "job_files": _l("Imported files not yet deleted (they may name you)"),
 }
 
 
 def _resident(resident_id: int) -> Resident:
-    return db.session.get(Resident, resident_id) or abort(404)
+    return records.load(Resident, resident_id)
 
 
 @bp.route("/residents/<int:resident_id>")
@@ -94,6 +99,10 @@ def export_pdf(resident_id: int):
     """The same, readable by the person."""
     person = _resident(resident_id)
     data = services.subject_access(resident_id)
+    data["found_in"] = [
+        {str(_l("Where")): str(SECTION_LABELS.get(row["where"], row["where"])), str(_l("Entries")): row["count"]}
+        for row in data["found_in"]
+    ]
     audit.record_now("resident.subject_export", person, format="pdf")
     pdf = render_pdf(
         "privacy/subject_access.html",

@@ -8,6 +8,7 @@ from flask.cli import AppGroup
 from flask_babel import force_locale
 
 from organizer.audit import services as audit
+from organizer.files import write_private
 from organizer.reports.services import PLACE_KINDS, ReportQuery
 from organizer.reports.views import print_report
 
@@ -34,7 +35,7 @@ def listening(start, end, out: Path, public: bool, lang, turf_ids, areas, by):
     with current_app.test_request_context(), force_locale(lang):
         pdf = print_report(query, public=public)
         audit.record_now("report.print", None, public=public, period=f"{query.start}/{query.end}", via="cli")
-    out.write_bytes(pdf)
+    write_private(out, pdf)
     click.echo(f"wrote {out} ({len(pdf)} bytes, {'public' if public else 'internal'})")
 
 

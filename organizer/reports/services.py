@@ -298,7 +298,7 @@ def place_labels(by: str, keys) -> dict[str, str]:
     """Turf names for turf ids (as text); areas are their own label."""
     labels = {key: key for key in keys}
     if by == "turf":
-        ids = [int(key) for key in keys if key and key.isdigit()]
+        ids = [int(key) for key in keys if key and key.isdigit() and len(key) < 10]
         if ids:
             for turf_id, name in db.session.execute(select(Turf.id, Turf.name).where(Turf.id.in_(ids))):
                 labels[str(turf_id)] = name

@@ -2,7 +2,7 @@
 
 from datetime import date, timedelta
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -10,12 +10,14 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from organizer.audit import services as audit
+from organizer.auth import records
 from organizer.auth.models import Role
 from organizer.auth.permissions import require_role
 from organizer.conversations.models import Issue
 from organizer.core.services import current_organization
 from organizer.extensions import db
 from organizer.kernel.time import local_today
+from organizer.params import int_arg, int_list, parse_int
 from organizer.printing.pdf import pdf_response, render_pdf
 from organizer.reports import services
 from organizer.reports.services import NO_PLACE, ReportQuery, default_query, is_small, public_trend
@@ -66,7 +68,9 @@ def parse_query(args) -> tuple[ReportQuery, list[str]]:
     if (end - start).days > MAX_DAYS:
         errors.append(_("A report covers at most three years."))
         start = end - timedelta(days=MAX_DAYS)
-    turf_ids = tuple(sorted({int(v) for v in args.getlist("turf") if v.isdigit()})) or None
+    turf_ids = tuple(sorted(set(int_list("turf", values=args)))) or None
+    # A turf named in the URL is one the viewer may see, else 404 (its name would be printed in the scope line).
+    records.load_all(Turf, turf_ids or ())
     areas = tuple(sorted({v for v in args.getlist("area") if v})) or None
     by = args.get("by") if args.get("by") in services.PLACE_KINDS else "turf"
     return ReportQuery(start=start, end=end, turf_ids=turf_ids, areas=areas, by=by), errors
@@ -137,14 +141,14 @@ def listening():
 def conversations():
     """The conversations behind one number of the report, as far as the viewer may see them."""
     query, _errors = parse_query(request.args)
-    issue_id = request.args.get("issue", type=int)
+    issue_id = int_arg("issue")
     bucket = 0 if request.args.get("period") == "previous" else 1
     place = request.args.get("place")
+    if place and query.by == "turf":
+        records.load(Turf, parse_int(place, "place"))
     issue_name = None
     if issue_id is not None:
-        issue = db.session.get(Issue, issue_id)
-        if issue is None:
-            abort(404)
+        issue = records.load(Issue, issue_id)
         issue_name = issue.name
     audit.record_now("report.drill_down", None, issue_id=issue_id, period=f"{query.start}/{query.end}")
     drill = services.drill_down(query, current_user, issue_id=issue_id, bucket=bucket, place=place)

@@ -9,8 +9,10 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from organizer import spreadsheets
 from organizer.audit import services as audit
 from organizer.extensions import db
+from organizer.files import write_private
 from organizer.residents import exporting
 from organizer.residents.importing import FileProblem, run_import
 from organizer.residents.models import Resident, Tag, resident_tags
@@ -46,6 +48,7 @@ def import_command(file: Path, fmt, maps, source, dry_run, skip_invalid, as_json
     """Import FILE (CSV or XLSX): all rows or none, unless --skip-invalid."""
     mapping = _parse_map(maps)
     try:
+        spreadsheets.check_file_size(file.stat().st_size)  # before reading it into memory
         report = run_import(
             file.read_bytes(),
             file.name,
@@ -55,7 +58,7 @@ def import_command(file: Path, fmt, maps, source, dry_run, skip_invalid, as_json
             dry_run=dry_run,
             skip_invalid=skip_invalid,
         )
-    except FileProblem as problem:
+    except (FileProblem, spreadsheets.SpreadsheetProblem) as problem:
         db.session.rollback()
         if as_json:
             click.echo(json.dumps({"error": str(problem)}, ensure_ascii=False))
@@ -69,7 +72,7 @@ def import_command(file: Path, fmt, maps, source, dry_run, skip_invalid, as_json
     rejects = None
     if skip_invalid and report.rejected_rows and not dry_run:
         rejects = file.with_name(file.name + ".rejects.csv")
-        rejects.write_text(report.rejects_csv(), encoding="utf-8-sig")
+        write_private(rejects, report.rejects_csv(), encoding="utf-8-sig")
     if as_json:
         payload = report.as_json()
         if rejects:
@@ -112,7 +115,7 @@ def export_command(file: Path, delimiter: str, tag: str | None):
     else:
         data, count = exporting.to_csv(query, delimiter=delimiter, support_enabled=support)
         fmt = "csv"
-    file.write_bytes(data)
+    write_private(file, data)
     audit.record("residents.export", None, count=count, format=fmt, via="cli")
     db.session.commit()
     click.echo(f"{count} residents written to {file}")

@@ -1,8 +1,6 @@
 """Reading an import file: decoding (UTF-8, BOM, cp1252; `;` `,` tab; XLSX), the known formats and their
 columns, recognising a format from its header."""
 
-import csv
-import io
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -11,9 +9,8 @@ from flask import has_request_context
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
+from organizer import spreadsheets
 from organizer.residents.normalize import fold
-
-MAX_COLUMNS = 200
 
 
 def _(text: str, **values) -> str:
@@ -213,23 +210,6 @@ def _cell_text(value) -> str:
     return str(value).strip()
 
 
-def _read_xlsx(data: bytes) -> list[list[str]]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds on a broken archive
-        raise FileProblem(_("This XLSX file cannot be opened (%(error)s).", error=type(error).__name__)) from error
-    sheet = workbook.worksheets[0]
-    rows = []
-    for values in sheet.iter_rows(values_only=True):
-        if len(values) > MAX_COLUMNS and any(v not in (None, "") for v in values[MAX_COLUMNS:]):
-            raise FileProblem(_("Row %(row)s has more than %(max)s columns.", row=len(rows) + 1, max=MAX_COLUMNS))
-        rows.append([_cell_text(v) for v in values[:MAX_COLUMNS]])
-    workbook.close()
-    return rows
-
-
 def _decode(data: bytes) -> tuple[str, str]:
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
@@ -250,34 +230,23 @@ def read_table(data: bytes, filename: str = "") -> Table:  # noqa: C901 - one de
     name = (filename or "").lower()
     if not data or not data.strip():
         raise FileProblem(_("The file is empty."))
-    if data.startswith(b"PK\x03\x04") or name.endswith(".xlsx"):
-        rows = _read_xlsx(data)
-        encoding, delimiter = "xlsx", ""
-    elif data.startswith(b"\xd0\xcf\x11\xe0") or name.endswith(".xls"):
-        raise FileProblem(_("Old Excel files (.xls) are not read: save it as XLSX or CSV."))
-    elif name and not name.endswith((".csv", ".txt", ".tsv")):
-        raise FileProblem(_("Wrong file type: send a CSV or XLSX file."))
-    else:
-        if b"\x00" in data:
-            raise FileProblem(_("The file contains NUL bytes: it is not a text CSV file (UTF-16 or binary?)."))
-        text, encoding = _decode(data)
-        first_line = text.split("\n", 1)[0]
-        delimiter = _sniff_delimiter(first_line)
-        rows = []
-        try:
-            for cells in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
-                if len(cells) > MAX_COLUMNS and any(c.strip() for c in cells[MAX_COLUMNS:]):
-                    raise FileProblem(
-                        _(
-                            "Row %(row)s has %(count)s columns; at most %(max)s are read.",
-                            row=len(rows) + 1,
-                            count=len(cells),
-                            max=MAX_COLUMNS,
-                        )
-                    )
-                rows.append([c.strip() for c in cells[:MAX_COLUMNS]])
-        except csv.Error as error:
-            raise FileProblem(_("The CSV cannot be read: %(error)s.", error=str(error))) from error
+    try:
+        spreadsheets.check_file_size(len(data))
+        if data.startswith(b"PK\x03\x04") or name.endswith(".xlsx"):
+            rows = spreadsheets.read_xlsx(data, _cell_text)
+            encoding, delimiter = "xlsx", ""
+        elif data.startswith(b"\xd0\xcf\x11\xe0") or name.endswith(".xls"):
+            raise FileProblem(_("Old Excel files (.xls) are not read: save it as XLSX or CSV."))
+        elif name and not name.endswith((".csv", ".txt", ".tsv")):
+            raise FileProblem(_("Wrong file type: send a CSV or XLSX file."))
+        else:
+            if b"\x00" in data:
+                raise FileProblem(_("The file contains NUL bytes: it is not a text CSV file (UTF-16 or binary?)."))
+            text, encoding = _decode(data)
+            delimiter = _sniff_delimiter(text.split("\n", 1)[0])
+            rows = spreadsheets.read_csv(text, delimiter)
+    except spreadsheets.SpreadsheetProblem as problem:
+        raise FileProblem(str(problem)) from problem
     rows = [row for row in rows if any(row)]
     if not rows:
         raise FileProblem(_("The file is empty."))
@@ -286,6 +255,10 @@ def read_table(data: bytes, filename: str = "") -> Table:  # noqa: C901 - one de
         header.pop()
     if not header:
         raise FileProblem(_("The first row must name the columns."))
+    try:
+        spreadsheets.check_header(header)
+    except spreadsheets.SpreadsheetProblem as problem:
+        raise FileProblem(str(problem)) from problem
     if len(rows) == 1:
         raise FileProblem(_("The file has a header but no rows."))
     return Table(header=header, rows=rows[1:], encoding=encoding, delimiter=delimiter)

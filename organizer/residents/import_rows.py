@@ -15,6 +15,7 @@ from organizer.residents.import_reading import (
     _,
 )
 from organizer.residents.normalize import fold, normalize_suffix, phone_e164, split_number
+from organizer.spreadsheets import neutralise
 
 
 @dataclass
@@ -65,12 +66,13 @@ class ImportReport:
         }
 
     def rejects_csv(self) -> str:
-        """The rejected rows with their reasons, as CSV text."""
+        """The rejected rows with their reasons, as CSV text; cells that a spreadsheet would run as formulas are
+        neutralised (they come from the imported file: anyone may have written them)."""
         out = io.StringIO()
         writer = csv.writer(out, delimiter=";")
-        writer.writerow(["row", "error", *self.header])
+        writer.writerow(neutralise(["row", "error", *self.header]))
         for row_number, cells, reason in self.rejected_rows:
-            writer.writerow([row_number, reason, *cells])
+            writer.writerow(neutralise([row_number, reason, *cells]))
         return out.getvalue()
 
 

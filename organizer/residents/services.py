@@ -10,10 +10,12 @@ from sqlalchemy import Select, and_, delete, false, func, insert, or_, select, u
 from sqlalchemy.orm import joinedload, selectinload
 
 from organizer.audit import services as audit
+from organizer.auth import records
 from organizer.db import keyset_after
 from organizer.extensions import db
 from organizer.kernel.contributions import registry
 from organizer.kernel.unit_of_work import VersionConflict
+from organizer.params import MAX_ID
 from organizer.residents.models import (
     LEADERSHIP_STAGES,
     Address,
@@ -76,22 +78,18 @@ def may_export(user) -> bool:
 
 
 def visible_household_ids(user):
-    """The households `user` may see behind their doors (a subquery): the door scope a feature contributes
-    (turfs: doors of the turfs assigned to them, while the assignment lasts); none without one."""
-    return door_scope(user)
+    """Households `user` may see (a subquery; organizer.auth.records)."""
+    return records.visible_ids(Household, user)
 
 
 def visible_residents(user) -> Select:
-    """`select(Resident)` restricted to what `user` may see; filter it further as needed."""
-    query = select(Resident)
-    if not sees_everyone(user):
-        query = query.where(Resident.household_id.in_(visible_household_ids(user)))
-    return query
+    """`select(Resident)` restricted to what `user` may see (organizer.auth.records); filter it further as needed."""
+    return records.visible(Resident, user)
 
 
 def get_visible(user, resident_id: int, *options) -> Resident | None:
     """One resident if `user` may see them, else None."""
-    return db.session.scalar(visible_residents(user).where(Resident.id == resident_id).options(*options))
+    return records.find(Resident, resident_id, *options, user=user)
 
 
 # --- tags, issues, addresses ------------------------------------------------------------------------------
@@ -279,13 +277,16 @@ def set_issues(resident: Resident, issue_ids: list[int]) -> None:
 
 def bulk_tag(user, resident_ids: list[int], tag_name: str, *, remove: bool = False) -> int:
     """Add (or remove) a tag on the residents of `resident_ids` that `user` may see; returns how many changed."""
-    tag = get_or_create_tag(tag_name)
-    if tag is None or not resident_ids:
+    if not resident_ids:
         return 0
     visible = list(
         db.session.scalars(visible_residents(user).with_only_columns(Resident.id).where(Resident.id.in_(resident_ids)))
     )
     if not visible:
+        return 0  # no tag is created unless it lands on someone this person may see
+    name = clean_tag_name(tag_name)
+    tag = db.session.scalar(select(Tag).where(Tag.name == name)) if remove else get_or_create_tag(tag_name)
+    if tag is None:
         return 0
     already = set(
         db.session.scalars(
@@ -419,7 +420,7 @@ def decode_cursor(cursor: str | None) -> tuple[int, str] | None:
     if not cursor or ":" not in cursor:
         return None
     ident, key = cursor.split(":", 1)
-    return (int(ident), key) if ident.isdigit() else None
+    return (int(ident), key) if ident.isdigit() and len(ident) <= len(str(MAX_ID)) and int(ident) <= MAX_ID else None
 
 
 def search(user, filters: Filters, *, after: str | None = None, limit: int = 50) -> tuple[list[Resident], str | None]:

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from organizer.audit import services as audit
+from organizer.auth import records
 from organizer.auth.models import User
 from organizer.auth.permissions import require_recent_auth, require_role
 from organizer.extensions import db
@@ -20,6 +21,7 @@ from organizer.jobs import files as job_files
 from organizer.jobs import services as jobs
 from organizer.jobs.models import Job
 from organizer.kernel.unit_of_work import commit, unit_of_work
+from organizer.params import int_arg, int_list, parse_int
 from organizer.residents import (
     exporting,
     importing,
@@ -47,18 +49,21 @@ PAGE_SIZE = 50
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 
-def _int(value) -> int | None:
-    return int(value) if value and str(value).isdigit() else None
+def _turf_model() -> type:
+    # Turfs are a layer above residents: reached through Address.turf's mapped class, not imported.
+    return Address.turf.property.mapper.class_
 
 
 def _filters() -> services.Filters:
     args = request.values
     return services.Filters(
         q=(args.get("q") or "").strip()[:200],
-        turf_id=_int(args.get("turf")),
-        tag_id=_int(args.get("tag")),
-        issue_id=_int(args.get("issue")),
-        support_level=_int(args.get("support")) if current_app.config["SUPPORT_LEVELS_ENABLED"] else None,
+        turf_id=records.load(_turf_model(), turf_id).id if (turf_id := int_arg("turf", values=args)) else None,
+        tag_id=int_arg("tag", values=args),
+        issue_id=int_arg("issue", values=args),
+        support_level=int_arg("support", values=args, minimum=1, maximum=5)
+        if current_app.config["SUPPORT_LEVELS_ENABLED"]
+        else None,
         stage=args.get("stage") if args.get("stage") in STAGE_LABELS else None,
         contacted=args.get("contacted") if args.get("contacted") in ("7", "30", "90", "never", "over90") else None,
         dnc=args.get("dnc") if args.get("dnc") in ("only", "exclude") else None,
@@ -83,9 +88,8 @@ def _choices():
     # (id, name) rows, not objects: a city has hundreds of turfs, and the list page is the busiest page.
     tags = db.session.execute(select(Tag.id, Tag.name).order_by(Tag.name)).all()
     issues = db.session.execute(select(Issue.id, Issue.name).order_by(Issue.name)).all()
-    # Turfs are a layer above residents: reached through Address.turf's mapped class, not imported.
-    turf = Address.turf.property.mapper.class_
-    turfs = db.session.execute(select(turf.id, turf.name).order_by(turf.name)).all()
+    turf = _turf_model()
+    turfs = db.session.execute(records.visible(turf, None, turf.id, turf.name).order_by(turf.name)).all()
     return tags, issues, turfs
 
 
@@ -120,7 +124,7 @@ def index():
 def bulk_tag():
     """Add or remove a tag on the ticked residents."""
     form = BulkTagForm()
-    ids = [int(i) for i in request.form.getlist("resident_ids") if i.isdigit()]
+    ids = [resident.id for resident in records.load_all(Resident, int_list("resident_ids", values=request.form))]
     if not form.validate_on_submit():
         flash(_("Give the tag a name."), "error")
     elif not ids:
@@ -188,10 +192,7 @@ def _split_tags(text: str | None) -> list[str]:
 
 
 def _load(resident_id: int, *options) -> Resident:
-    resident = services.get_visible(current_user, resident_id, *options)
-    if resident is None:
-        abort(404)
-    return resident
+    return records.load(Resident, resident_id, *options)
 
 
 @bp.route("/<int:resident_id>")
@@ -248,7 +249,7 @@ def edit(resident_id: int):
         if not services.sees_sensitive(current_user) and resident.note_sensitive:
             form.note.data = None
     if form.validate_on_submit():
-        expected = _int(form.version.data)
+        expected = parse_int(form.version.data, "version")
         values = _resident_values(form)
         sees_sensitive = services.sees_sensitive(current_user)
         with unit_of_work(
@@ -276,19 +277,13 @@ def edit(resident_id: int):
 @require_role(*ALL_ROLES)
 def household(household_id: int):
     """One door: the address and the residents behind it that this person may see."""
-    found = db.session.scalar(
-        select(Household).where(Household.id == household_id).options(selectinload(Household.address))
-    )
-    if found is None:
-        abort(404)
+    found = records.load(Household, household_id, selectinload(Household.address))
     residents = db.session.scalars(
-        services.visible_residents(current_user)
+        records.visible(Resident)
         .where(Resident.household_id == household_id)
         .order_by(Resident.sort_key, Resident.id)
         .options(selectinload(Resident.tags))
     ).all()
-    if not residents and not services.sees_everyone(current_user):
-        abort(404)
     return render_template("residents/household.html", household=found, residents=residents)
 
 
@@ -307,10 +302,8 @@ def merge():
     if not form.validate_on_submit() or form.keep_id.data == form.other_id.data:
         flash(_("Choose two different residents to merge."), "error")
         return redirect(url_for("residents.duplicates"))
-    keep = db.session.get(Resident, form.keep_id.data)
-    other = db.session.get(Resident, form.other_id.data)
-    if keep is None or other is None:
-        abort(404)
+    keep = records.load(Resident, form.keep_id.data)
+    other = records.load(Resident, form.other_id.data)
     services.merge_residents(keep, other, by=current_user)
     commit()
     flash(_("Merged: %(name)s keeps the history of both.", name=keep.display_name), "success")

@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
-from organizer.extensions import db
+from organizer.auth import records
 from organizer.kernel.time import local_today
 
 __all__ = [
@@ -19,7 +19,7 @@ __all__ = [
     "visible_turf",
     "visible_turfs",
 ]
-from organizer.residents.models import Address, Household
+from organizer.residents.models import Address, Household, Resident
 from organizer.turfs.models import Turf, TurfAssignment
 
 
@@ -48,34 +48,50 @@ def is_canvasser(user) -> bool:
 
 
 def visible_turfs(user):
-    """SELECT of the turfs `user` may see: a canvasser's current assignments, everything for others."""
-    query = select(Turf).order_by(Turf.name)
-    if is_canvasser(user):
-        query = query.where(Turf.id.in_(assigned_turf_ids(user)))
-    return query
+    """SELECT of the turfs `user` may see (organizer.auth.records), by name."""
+    return records.visible(Turf, user).order_by(Turf.name)
 
 
 def visible_turf(user, turf_id: int) -> Turf | None:
     """The turf if `user` may see it, else None (the caller answers 404)."""
-    return db.session.scalar(visible_turfs(user).where(Turf.id == turf_id))
+    return records.find(Turf, turf_id, user=user)
 
 
 def household_turf(user, household_id: int) -> tuple[Household, Turf | None] | None:
     """The household and its turf if `user` may open that door, else None.
 
     Canvassers only reach doors of their current turfs; others reach every door."""
-    household = db.session.scalar(
-        select(Household)
-        .where(Household.id == household_id)
-        .options(selectinload(Household.address), selectinload(Household.residents))
+    household = records.find(
+        Household, household_id, selectinload(Household.address), selectinload(Household.residents), user=user
     )
     if household is None:
         return None
-    turf = None
-    if household.address.turf_id is not None:
-        turf = visible_turf(user, household.address.turf_id)
-        if turf is None and is_canvasser(user):
-            return None
-    elif is_canvasser(user):
-        return None
+    turf = visible_turf(user, household.address.turf_id) if household.address.turf_id is not None else None
     return household, turf
+
+
+# ---------------------------------------------------------------- the record-level rule (organizer.auth.records)
+
+
+def sees_every_turf(user) -> bool:
+    """Organizers, leaders and admins see every turf, door and resident; canvassers those of their turfs."""
+    return user.has_role("organizer", "leader")
+
+
+def _turfs(user):
+    return None if sees_every_turf(user) else Turf.id.in_(assigned_turf_ids(user))
+
+
+def _addresses(user):
+    return None if sees_every_turf(user) else Address.turf_id.in_(assigned_turf_ids(user))
+
+
+def _households(user):
+    return None if sees_every_turf(user) else Household.id.in_(assigned_household_ids(user))
+
+
+def _residents(user):
+    return None if sees_every_turf(user) else Resident.household_id.in_(assigned_household_ids(user))
+
+
+RECORD_SCOPES = {Turf: _turfs, Address: _addresses, Household: _households, Resident: _residents}

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from organizer.audit import services as audit
 from organizer.auth.models import User
 from organizer.extensions import db
+from organizer.files import write_private
 from organizer.turfs import mapping, services, walksheet
 from organizer.turfs.models import Turf
 
@@ -151,7 +152,7 @@ def walk_sheet_command(turf_name, out, all_turfs, rural, paper, lang, as_json):
     with current_app.test_request_context(base_url=walksheet.public_root()):
         for turf, path in targets:
             sheet = walksheet.build_sheet(turf, rural=rural, paper=paper, lang=lang)
-            path.write_bytes(sheet.pdf)
+            write_private(path, sheet.pdf)
             audit.record("walk_sheet.print", turf, doors=sheet.doors, via="cli")
             db.session.commit()
             files.append({"turf": turf.name, "file": str(path), "pages": sheet.pages, "doors": sheet.doors})

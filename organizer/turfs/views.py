@@ -12,12 +12,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from organizer.audit import services as audit
+from organizer.auth import records
 from organizer.auth.models import User
 from organizer.auth.permissions import require_role
 from organizer.conversations.labels import RESULT_LABELS
 from organizer.extensions import db
 from organizer.jobs import services as jobs
 from organizer.kernel.unit_of_work import commit, unit_of_work
+from organizer.params import int_list, parse_int
 from organizer.printing.pdf import pdf_response
 from organizer.residents.models import Address
 from organizer.turfs import jobs as turf_jobs
@@ -40,10 +42,7 @@ PLANNERS = ("organizer", "leader")
 
 def turf_or_404(turf_id: int) -> Turf:
     """The turf if the current user may see it; 404 otherwise (a canvasser learns nothing of others)."""
-    turf = services.visible_turf(current_user, turf_id)
-    if turf is None:
-        abort(404)
-    return turf
+    return records.load(Turf, turf_id)
 
 
 @bp.route("/")
@@ -101,7 +100,7 @@ def new():
     preview = None
     if form.validate_on_submit():
         step = request.form.get("step", "preview")
-        picked = [int(value) for value in request.form.getlist("address_ids") if value.isdigit()]
+        picked = int_list("address_ids", values=request.form)
         try:
             rule = _rule_from(form)
             preview = services.preview_cut(rule)
@@ -142,7 +141,7 @@ def add_addresses(turf_id: int):
     preview = picked_set = None
     if form.validate_on_submit():
         step = request.form.get("step", "preview")
-        picked = [int(value) for value in request.form.getlist("address_ids") if value.isdigit()]
+        picked = int_list("address_ids", values=request.form)
         try:
             rule = _rule_from(form)
             preview = services.preview_cut(rule, turf)
@@ -171,7 +170,7 @@ def add_addresses(turf_id: int):
 def remove_addresses(turf_id: int):
     """Take the ticked addresses out of the turf."""
     turf = turf_or_404(turf_id)
-    ids = [int(value) for value in request.form.getlist("address_ids") if value.isdigit()]
+    ids = int_list("address_ids", values=request.form)
     removed = services.remove_from_turf(turf, ids)
     if removed:
         audit.record("turf.remove_addresses", turf, addresses=removed)
@@ -319,13 +318,11 @@ def walk_sheet(turf_id: int):
 @require_role(*EVERYONE)
 def print_many():
     """Several turfs at once, printed in the background: one PDF, or a zip of one PDF per turf."""
-    ids = sorted({int(value) for value in request.form.getlist("turf") if value.isdigit()})
+    ids = sorted(set(int_list("turf", values=request.form)))
     if not ids:
         flash(_("Tick the turfs to print."), "error")
         return redirect(url_for("turfs.index"))
-    found = db.session.scalars(services.visible_turfs(current_user).where(Turf.id.in_(ids)).with_only_columns(Turf.id))
-    if len(set(found)) != len(ids):
-        abort(404)
+    records.load_all(Turf, ids)
     params = {"turf_ids": ids, "zip": request.form.get("bundle") == "zip", **_print_options()}
     job = jobs.create_job(turf_jobs.KIND, params, current_user.id)
     commit()
@@ -427,7 +424,7 @@ def door(household_id: int):
             "support": request.form.get("support", ""),
         }
         result = request.form.get("result", "")
-        resident_id = int(form["resident_id"]) if form["resident_id"].isdigit() else None
+        resident_id = parse_int(form["resident_id"], "resident_id")
         try:
             support = services.parse_support(form["support"])
             if result not in RESULT_LABELS:

@@ -159,15 +159,16 @@ def test_canvasser_knocks_only_in_current_turfs(app, client, make_user, people, 
     user_id, email = make_user("canvasser")
     client.login(email)
     data = {"knocked_on": date.today().isoformat(), "result": "not_home"}
-    # No turf yet: refused.
+    # No turf yet: the door is out of reach, as if it did not exist (404, never 403).
     url = f"/conversations/door-knocks/new?household={people['h_in']}"
-    assert client.post_form(url, {**data, "household_id": people["h_in"]}).status_code == 403
+    assert client.post_form(url, {**data, "household_id": people["h_in"]}).status_code == 404
+    assert client.get(url).status_code == 404
     assign(user_id, people["turf"], days=-1)  # expired yesterday
-    assert client.post_form(url, {**data, "household_id": people["h_in"]}).status_code == 403
+    assert client.post_form(url, {**data, "household_id": people["h_in"]}).status_code == 404
     assign(user_id, people["turf"], days=0)  # until today: still valid
     assert client.post_form(url, {**data, "household_id": people["h_in"]}).status_code == 302
     other = f"/conversations/door-knocks/new?household={people['h_out']}"
-    assert client.post_form(other, {**data, "household_id": people["h_out"]}).status_code == 403
+    assert client.post_form(other, {**data, "household_id": people["h_out"]}).status_code == 404
     with app.app_context():
         assert db.session.scalars(select(DoorKnock.household_id)).all() == [people["h_in"]]
         assert db.session.scalar(select(OneOnOne.id)) is None

@@ -153,7 +153,9 @@ def test_permissions(client, make_user, make_meeting, app):
     _cid, canvasser = make_user("canvasser")
     client.login(canvasser)
     assert client.get("/meetings/new").status_code == 403
-    assert client.get(f"/meetings/{meeting_id}").status_code == 403
+    # A meeting they are not invited to answers like one that does not exist (no existence oracle).
+    assert client.get(f"/meetings/{meeting_id}").status_code == 404
+    assert client.get(f"/meetings/{meeting_id + 1000}").status_code == 404
     assert client.post_form(f"/meetings/{meeting_id}/items", {"title": "x", "minutes": "5"}).status_code == 403
     assert client.get("/meetings/templates").status_code == 403
     with app.app_context():

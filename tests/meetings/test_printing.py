@@ -103,8 +103,11 @@ def test_sign_in_sheet(app, make_user, make_resident, make_meeting):
         with force_locale("fr"):
             french = pdf_text(printing.sign_in_pdf(meeting))
     # Those who said yes or maybe, never a do-not-contact resident nor someone who said no.
-    _in_order(english, "Sign-in sheet", "Name", "Phone", "E-mail", "Hélène Dupont", "+33612345678", "Nadia Benali")
+    _in_order(english, "Sign-in sheet", "Name", "Phone", "E-mail", "Hélène Dupont", "Nadia Benali")
     assert "Secret" not in english and "+33699999999" not in english and "Absente" not in english
+    # Names only: the sheet goes round the table, contact columns are blank for each person to fill in.
+    assert "+33612345678" not in english and "+33612345678" not in french
+    assert "write your phone and e-mail yourself" in english
     # 2 pre-filled lines then 7 blank ones, numbered 1..9; one tick box per line.
     assert english.count("☐") == 9
     _in_order(english, "\n9", "Your data", "What we record", "object", "erase", "contact@union.test")
