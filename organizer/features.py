@@ -20,6 +20,7 @@ FEATURES = (
     "reports",
     "privacy",
     "jobs",
+    "paper",
 )
 
 
