@@ -58,7 +58,8 @@ def render_all(htmls: list[str], static_folder: str, resources: dict | None = No
     """Each HTML document to PDF, in parallel when there are several and more than one core.
 
     `resources`: files made for the documents, see organizer.printing.pdf.html_to_pdf."""
-    if len(htmls) <= 1 or workers() == 1:
+    # A daemonic process (a worker of another pool) may not start processes: it renders alone.
+    if len(htmls) <= 1 or workers() == 1 or multiprocessing.current_process().daemon:
         return [html_to_pdf(html, static_folder=static_folder, resources=resources) for html in htmls]
     count = len(htmls)
     return list(_executor().map(_render, htmls, [static_folder] * count, [resources] * count))
