@@ -372,10 +372,13 @@ def load_images(name: str, data: bytes) -> list[tuple[str, np.ndarray]]:
         except pypdfium2.PdfiumError as error:
             raise SheetProblem("unreadable_file", name) from error
         pages = []
-        for index in range(len(document)):
-            bitmap = document[index].render(scale=300 / 72, grayscale=True)
-            array = np.asarray(bitmap.to_pil().convert("L"))
-            pages.append((f"{name} p.{index + 1}", array.copy()))
+        try:
+            for index in range(len(document)):
+                bitmap = document[index].render(scale=300 / 72, grayscale=True)
+                array = np.asarray(bitmap.to_pil().convert("L"))
+                pages.append((f"{name} p.{index + 1}", array.copy()))
+        finally:
+            document.close()
         return pages
     array = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_GRAYSCALE)
     if array is None:

@@ -36,7 +36,12 @@ def rasterise(pdf: bytes, dpi: int = 300) -> list[np.ndarray]:
     import pypdfium2
 
     document = pypdfium2.PdfDocument(pdf)
-    return [np.asarray(page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L")).copy() for page in document]
+    try:
+        return [
+            np.asarray(page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L")).copy() for page in document
+        ]
+    finally:
+        document.close()
 
 
 def _mark(image: np.ndarray, cx: float, cy: float, px_mm: float, kind: str, rng: random.Random) -> None:
@@ -211,3 +216,24 @@ def score(reads, truths: list[Truth]) -> dict:
 
 
 __all__ = ["Truth", "rasterise", "fill_page", "scan", "photo", "score", "encode_png", "encode_jpeg", "io"]
+
+
+def mismatches(reads, truths: list[Truth]) -> list:
+    """Rows read with confidence but differently from the truth: (door, row, truth, read, scores)."""
+    by_row = {(t.household_id, t.row): t for t in truths}
+    out = []
+    for door in reads:
+        for index, row in enumerate(door.rows):
+            truth = by_row.get((door.household_id, index))
+            if (
+                truth
+                and not row.doubtful
+                and (truth.result, truth.support, truth.follow_up)
+                != (
+                    row.result,
+                    row.support,
+                    row.follow_up,
+                )
+            ):
+                out.append((door.household_id, index, truth, (row.result, row.support, row.follow_up), row.scores))
+    return out
