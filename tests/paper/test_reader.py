@@ -71,7 +71,10 @@ def test_committed_sample_photo_is_read_without_a_database():
     gray = cv2.imread(str(SAMPLES / "photo.jpg"), cv2.IMREAD_GRAYSCALE)
     reads = reader.read_image(gray, "photo.jpg", lambda token: sample["layout"] if token == sample["token"] else None)
     truths = [g.Truth(**t) for t in sample["truths"]]
-    assert_read_well(reads, truths)
+    result = g.score(reads, truths)
+    # A hard photo (strong tilt and shadow): what is not sure is flagged, nothing is guessed wrong.
+    assert result["wrong_doors"] == 0 and result["confident_wrong_rows"] == 0, (result, g.mismatches(reads, truths))
+    assert result["rows"] >= 0.9 * len(truths) and result["doubtful_rows"] <= 0.1 * len(truths), result
 
 
 def test_command_reads_then_applies_once(app, runner, tmp_path):
