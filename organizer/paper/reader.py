@@ -17,6 +17,7 @@ No Flask here: the caller gives the prints to look the tokens up in (`prints(tok
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import parse_qs, urlsplit
@@ -137,8 +138,27 @@ def parse_code(text: str) -> tuple[str, int, str] | None:
     return root, int(match.group(1)), token
 
 
-def decode_codes(gray: np.ndarray) -> list[Code]:
-    """The walk-sheet QR codes on the image (small images are enlarged first: codes of 2 px a module)."""
+def flatten_light(gray: np.ndarray) -> np.ndarray:
+    """The image divided by its paper white (shadows and uneven light evened out), stretched to full range."""
+    small = cv2.resize(gray, None, fx=0.125, fy=0.125, interpolation=cv2.INTER_AREA)
+    background = cv2.resize(cv2.dilate(small, np.ones((5, 5), np.uint8)), (gray.shape[1], gray.shape[0]))
+    flat = gray.astype(np.float32) / np.maximum(cv2.GaussianBlur(background, (0, 0), 3).astype(np.float32), 1)
+    return np.clip(flat * 255, 0, 255).astype(np.uint8)
+
+
+def decode_codes(gray: np.ndarray, expected: Callable[[list], int] | None = None) -> list[Code]:
+    """The walk-sheet QR codes on the image (small images are enlarged first: codes of 2 px a module).
+
+    When `expected(codes)` says more codes should be there (doors of the page), a second pass on the
+    image with its light evened out finds codes lost in a shadow."""
+    codes = _decode(gray)
+    if codes and expected is not None and len(codes) < expected(codes):
+        known = {code.text for code in codes}
+        codes += [code for code in _decode(flatten_light(gray)) if code.text not in known]
+    return codes
+
+
+def _decode(gray: np.ndarray) -> list[Code]:
     import zxingcpp
 
     scale = 1.0
@@ -313,7 +333,21 @@ def block_crop(gray: np.ndarray, homography: np.ndarray, x: float, y: float, wid
 def read_image(gray: np.ndarray, name: str, prints, crops: bool = False) -> list[DoorRead]:
     """Every door block on one image. `prints(token)` gives a print's layout, or None when the print is not
     known here (raises SheetProblem "other_organization"). Raises SheetProblem when nothing can be read."""
-    codes = decode_codes(gray)
+
+    def expected(found: list[Code]) -> int:
+        # Doors printed on the page(s) the codes found belong to.
+        layouts_ = [(prints(code.token), code) for code in found[:3]]
+        pages = set()
+        for layout, code in layouts_:
+            if layout and str(code.household_id) in layout.get("doors", {}):
+                pages.add((code.token, layout["doors"][str(code.household_id)][0]))
+        total = 0
+        for token, page in pages:
+            layout = prints(token)
+            total += sum(1 for door in layout["doors"].values() if door[0] == page)
+        return total
+
+    codes = decode_codes(gray, expected)
     if not codes:
         raise SheetProblem(quality_problem(gray) or "not_a_walk_sheet", name)
     layouts, unknown = {}, []
