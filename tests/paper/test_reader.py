@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from organizer.conversations.models import DoorKnock
 from organizer.extensions import db
 from organizer.paper import reader, services
-from organizer.residents.models import Resident
+from organizer.residents.models import Address, Household, Resident
 from organizer.turfs import walksheet
 from tests.paper import generator as g
 from tests.turfs.test_walksheet import make_sheet_turf
@@ -110,8 +110,8 @@ def test_objection_and_turf_change_since_printing_are_refused(app):
         with_person = next(d for d in decisions if d.resident_id)
         db.session.get(Resident, with_person.resident_id).do_not_contact = True
         other = next(d for d in decisions if d.household_id != with_person.household_id)
-        household = db.session.get(walksheet.services.Household, other.household_id)
-        db.session.get(walksheet.services.Address, household.address_id).turf_id = None
+        household = db.session.get(Household, other.household_id)
+        db.session.get(Address, household.address_id).turf_id = None
         db.session.commit()
         saved, refused = services.save(decisions, None, walksheet.services.local_today())
         reasons = {(d.household_id, reason) for d, reason in refused}
