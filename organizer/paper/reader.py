@@ -322,6 +322,14 @@ def page_homography(codes: list[Code], layout: dict) -> np.ndarray | None:
     return homography
 
 
+def _inside(gray: np.ndarray, homography: np.ndarray, x: float, y: float) -> bool:
+    """Whether a door block at (x, y) on the page is within the image (its QR and its boxes' far end)."""
+    points = np.array([[[x, y]], [[x + 95.0, y + 15.0]]], dtype=np.float64)
+    mapped = cv2.perspectiveTransform(points, homography).reshape(-1, 2)
+    height, width = gray.shape
+    return bool(((mapped >= 0) & (mapped < [width, height])).all())
+
+
 def block_crop(gray: np.ndarray, homography: np.ndarray, x: float, y: float, width: float, height: float):
     """The door block's picture, flattened (for the organizer's review), at 8 px a millimetre."""
     scale = 8.0
@@ -373,8 +381,17 @@ def read_image(gray: np.ndarray, name: str, prints, crops: bool = False) -> list
         col_w = layout.get("col_w", 95.0)
         strip_x = col_w - L.STRIP_W
         raw = []
-        for code in members:
-            _page, x, y, rows = layout["doors"][str(code.household_id)]
+        found = {code.household_id for code in members}
+        # Doors of this page whose code was not read (a shadow, a fold): placed by the other codes, read,
+        # and flagged for review (never saved without the organizer's eye).
+        unread = []
+        if len(members) >= 3:
+            for household, (door_page, x, y, _rows) in layout["doors"].items():
+                if door_page == page and int(household) not in found and _inside(gray, homography, x, y):
+                    unread.append(int(household))
+        for code in [*members, *unread]:
+            household_id = code if isinstance(code, int) else code.household_id
+            _page, x, y, rows = layout["doors"][str(household_id)]
             row_scores = []
             for resident_id, row_y in rows:
                 crop = _row_crop(gray, homography, x + strip_x, y + row_y + 0.3)
@@ -390,9 +407,17 @@ def read_image(gray: np.ndarray, name: str, prints, crops: bool = False) -> list
                 read_row([max(0.0, s - b) for s, b in zip(scores, baseline, strict=True)], aligned, resident_id)
                 for resident_id, scores, aligned in row_scores
             ]
+            if isinstance(code, int):
+                for row in read_rows:
+                    row.doubtful, row.reason, row.confidence = (
+                        True,
+                        row.reason or "code_unread",
+                        min(row.confidence, 0.3),
+                    )
             height = rows[-1][1] + L.ROW_H + 4 if rows else L.QR_BLOCK
             crop = block_crop(gray, homography, x, y, col_w, max(height, L.QR_BLOCK)) if crops else None
-            doors.append(DoorRead(code.household_id, token, page, name, read_rows, crop))
+            household_id = code if isinstance(code, int) else code.household_id
+            doors.append(DoorRead(household_id, token, page, name, read_rows, crop))
     return doors
 
 

@@ -39,6 +39,7 @@ DOUBTS = {
     "several_supports": _l("Several support levels ticked."),
     "no_result": _l("Support or follow-up ticked without a result."),
     "not_aligned": _l("The boxes could not be lined up."),
+    "code_unread": _l("This door's code could not be read: check it is this door."),
 }
 
 
