@@ -12,15 +12,21 @@
       if (row) { row.classList.add("current"); }
     });
     var results = grid.querySelectorAll("input[name^='result-']");
-    // Enter, in any field of a row, goes to the next door's result (and never submits half a sheet);
+    // Enter never submits half a sheet: in a code it goes to the next code (result, then support, then
+    // the next door's result); anywhere else in a row, to the next door's result.
     // Tab is the browser's: result, support, follow-up, note, then the next door.
     grid.addEventListener("keydown", function (event) {
       if (event.key !== "Enter" || event.target.tagName !== "INPUT") { return; }
-      var row = event.target.closest("tr");
-      if (!row) { return; }
       event.preventDefault();
-      var position = Array.prototype.indexOf.call(results, row.querySelector("input[name^='result-']"));
-      var next = results[position + 1];
+      var next;
+      var index = Array.prototype.indexOf.call(codes, event.target);
+      if (index >= 0) {
+        next = codes[index + 1];
+      } else {
+        var row = event.target.closest("tr");
+        var position = row ? Array.prototype.indexOf.call(results, row.querySelector("input[name^='result-']")) : -1;
+        next = results[position + 1];
+      }
       if (next) { next.focus(); next.select(); }
     });
     codes.forEach(function (input) {
