@@ -50,6 +50,14 @@ def shutdown() -> None:
             _pool = None
 
 
+def _cores_busy() -> bool:
+    """The last minute's load leaves less than one core free."""
+    try:
+        return os.getloadavg()[0] > workers() - 1
+    except OSError:
+        return False
+
+
 def _render(html: str, static_folder: str, resources: dict | None) -> bytes:
     return html_to_pdf(html, static_folder=static_folder, resources=resources)
 
@@ -58,8 +66,9 @@ def render_all(htmls: list[str], static_folder: str, resources: dict | None = No
     """Each HTML document to PDF, in parallel when there are several and more than one core.
 
     `resources`: files made for the documents, see organizer.printing.pdf.html_to_pdf."""
-    # A daemonic process (a worker of another pool) may not start processes: it renders alone.
-    if len(htmls) <= 1 or workers() == 1 or multiprocessing.current_process().daemon:
+    # A daemonic process (a worker of another pool) may not start processes: it renders alone. So does a
+    # machine whose cores are already busy (measured: worker processes then only add their start-up).
+    if len(htmls) <= 1 or workers() == 1 or multiprocessing.current_process().daemon or _cores_busy():
         return [html_to_pdf(html, static_folder=static_folder, resources=resources) for html in htmls]
     count = len(htmls)
     return list(_executor().map(_render, htmls, [static_folder] * count, [resources] * count))
