@@ -1,27 +1,18 @@
-"""Printed walk sheets remembered (so their QR codes can be read back) and knocks read from paper."""
+"""Knocks read from paper (one per door row per print) and the readings waiting for review.
+
+The prints themselves (SheetPrint) are the walk sheet's, in organizer.turfs.models."""
 
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from organizer.db import utcnow
 from organizer.extensions import db
+from organizer.kernel.time import UTCDateTime
+from organizer.turfs.models import SheetPrint
 
-
-class SheetPrint(db.Model):
-    """One printing of a turf's walk sheet: its token (in every door's QR code) and where each door went."""
-
-    __tablename__ = "sheet_prints"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    # Printed in the QR codes ("?p=..."): names this print, not guessable from another.
-    token: Mapped[str] = mapped_column(String(16), unique=True)
-    turf_id: Mapped[int | None] = mapped_column(ForeignKey("turfs.id", ondelete="SET NULL"), index=True)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    # organizer.turfs.sheet_layout.layout_record(): page, position and rows of every door.
-    layout: Mapped[dict] = mapped_column(JSON, default=dict)
+__all__ = ["PaperKnock", "PaperRead", "SheetPrint"]
 
 
 class PaperKnock(db.Model):
@@ -35,7 +26,7 @@ class PaperKnock(db.Model):
     household_id: Mapped[int] = mapped_column(ForeignKey("households.id", ondelete="CASCADE"), index=True)
     row: Mapped[int] = mapped_column(Integer, default=0)
     knock_id: Mapped[int | None] = mapped_column(ForeignKey("door_knocks.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class PaperRead(db.Model):
@@ -54,5 +45,5 @@ class PaperRead(db.Model):
     status: Mapped[str] = mapped_column(String(10), default="reading")
     # What was read: {"doors": [...], "problems": [...]} (organizer.paper.reader.Finding.as_json()).
     findings: Mapped[dict] = mapped_column(JSON, default=dict)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -338,26 +338,25 @@ def block_crop(gray: np.ndarray, homography: np.ndarray, x: float, y: float, wid
     return cv2.warpPerspective(gray, matrix, (round((width + 2) * scale), round((height + 2) * scale)), borderValue=255)
 
 
-def read_image(gray: np.ndarray, name: str, prints, crops: bool = False) -> list[DoorRead]:
-    """Every door block on one image. `prints(token)` gives a print's layout, or None when the print is not
-    known here (raises SheetProblem "other_organization"). Raises SheetProblem when nothing can be read."""
+def _expected_doors(prints) -> Callable[[list[Code]], int]:
+    """How many doors were printed on the page(s) the codes found so far belong to."""
 
     def expected(found: list[Code]) -> int:
-        # Doors printed on the page(s) the codes found belong to.
-        layouts_ = [(prints(code.token), code) for code in found[:3]]
         pages = set()
-        for layout, code in layouts_:
+        for code in found[:3]:
+            layout = prints(code.token)
             if layout and str(code.household_id) in layout.get("doors", {}):
                 pages.add((code.token, layout["doors"][str(code.household_id)][0]))
         total = 0
         for token, page in pages:
-            layout = prints(token)
-            total += sum(1 for door in layout["doors"].values() if door[0] == page)
+            total += sum(1 for door in prints(token)["doors"].values() if door[0] == page)
         return total
 
-    codes = decode_codes(gray, expected)
-    if not codes:
-        raise SheetProblem(quality_problem(gray) or "not_a_walk_sheet", name)
+    return expected
+
+
+def _known_codes(codes: list[Code], prints, name: str) -> tuple[list[Code], dict]:
+    """The codes of prints (and doors) known here, with their layouts; SheetProblem when there are none."""
     layouts, unknown = {}, []
     for code in codes:
         if code.token not in layouts:
@@ -367,6 +366,16 @@ def read_image(gray: np.ndarray, name: str, prints, crops: bool = False) -> list
     codes = [code for code in codes if code not in unknown]
     if not codes:
         raise SheetProblem("other_organization", name)
+    return codes, layouts
+
+
+def read_image(gray: np.ndarray, name: str, prints, crops: bool = False) -> list[DoorRead]:
+    """Every door block on one image. `prints(token)` gives a print's layout, or None when the print is not
+    known here (raises SheetProblem "other_organization"). Raises SheetProblem when nothing can be read."""
+    codes = decode_codes(gray, _expected_doors(prints))
+    if not codes:
+        raise SheetProblem(quality_problem(gray) or "not_a_walk_sheet", name)
+    codes, layouts = _known_codes(codes, prints, name)
     # Codes grouped by (print, page): an image normally shows one page.
     groups: dict[tuple, list[Code]] = {}
     for code in codes:
@@ -374,50 +383,58 @@ def read_image(gray: np.ndarray, name: str, prints, crops: bool = False) -> list
         groups.setdefault((code.token, page), []).append(code)
     doors = []
     for (token, page), members in groups.items():
-        layout = layouts[token]
-        homography = page_homography(members, layout)
-        if homography is None:
-            continue
-        col_w = layout.get("col_w", 95.0)
-        strip_x = col_w - L.STRIP_W
-        raw = []
-        found = {code.household_id for code in members}
-        # Doors of this page whose code was not read (a shadow, a fold): placed by the other codes, read,
-        # and flagged for review (never saved without the organizer's eye).
-        unread = []
-        if len(members) >= 3:
-            for household, (door_page, x, y, _rows) in layout["doors"].items():
-                if door_page == page and int(household) not in found and _inside(gray, homography, x, y):
-                    unread.append(int(household))
-        for code in [*members, *unread]:
-            household_id = code if isinstance(code, int) else code.household_id
-            _page, x, y, rows = layout["doors"][str(household_id)]
-            row_scores = []
-            for resident_id, row_y in rows:
-                crop = _row_crop(gray, homography, x + strip_x, y + row_y + 0.3)
-                scores, aligned = _box_scores(crop)
-                row_scores.append((resident_id, scores, aligned))
-            raw.append((code, x, y, rows, row_scores))
-        # The same box empty, on this image: what its printed digit and the lighting give.
-        all_scores = np.array([scores for *_rest, row_scores in raw for _r, scores, _a in row_scores])
-        baseline = np.median(all_scores, axis=0) if len(all_scores) >= 6 else np.full(14, 0.0)
-        baseline = np.minimum(baseline, 0.05)
-        for code, x, y, rows, row_scores in raw:
-            read_rows = [
-                read_row([max(0.0, s - b) for s, b in zip(scores, baseline, strict=True)], aligned, resident_id)
-                for resident_id, scores, aligned in row_scores
-            ]
-            if isinstance(code, int):
-                for row in read_rows:
-                    row.doubtful, row.reason, row.confidence = (
-                        True,
-                        row.reason or "code_unread",
-                        min(row.confidence, 0.3),
-                    )
-            height = rows[-1][1] + L.ROW_H + 4 if rows else L.QR_BLOCK
-            crop = block_crop(gray, homography, x, y, col_w, max(height, L.QR_BLOCK)) if crops else None
-            household_id = code if isinstance(code, int) else code.household_id
-            doors.append(DoorRead(household_id, token, page, name, read_rows, crop))
+        doors += _read_page(gray, name, token, page, members, layouts[token], crops)
+    return doors
+
+
+def _unread_doors(gray, homography, layout: dict, page: int, members: list[Code]) -> list[int]:
+    """Doors of this page whose code was not read (a shadow, a fold), when enough others place the page."""
+    if len(members) < 3:
+        return []
+    found = {code.household_id for code in members}
+    return [
+        int(household)
+        for household, (door_page, x, y, _rows) in layout["doors"].items()
+        if door_page == page and int(household) not in found and _inside(gray, homography, x, y)
+    ]
+
+
+def _read_page(gray, name: str, token: str, page: int, members: list[Code], layout: dict, crops: bool):
+    """The door blocks of one printed page seen on the image, placed by the page's codes."""
+    homography = page_homography(members, layout)
+    if homography is None:
+        return []
+    col_w = layout.get("col_w", 95.0)
+    strip_x = col_w - L.STRIP_W
+    raw = []
+    # Doors whose code was not read are read too, and flagged for review (never saved without the
+    # organizer's eye).
+    for code in [*members, *_unread_doors(gray, homography, layout, page, members)]:
+        household_id = code if isinstance(code, int) else code.household_id
+        _page, x, y, rows = layout["doors"][str(household_id)]
+        row_scores = []
+        for resident_id, row_y in rows:
+            crop = _row_crop(gray, homography, x + strip_x, y + row_y + 0.3)
+            scores, aligned = _box_scores(crop)
+            row_scores.append((resident_id, scores, aligned))
+        raw.append((code, x, y, rows, row_scores))
+    # The same box empty, on this image: what its printed digit and the lighting give.
+    all_scores = np.array([scores for *_rest, row_scores in raw for _r, scores, _a in row_scores])
+    baseline = np.median(all_scores, axis=0) if len(all_scores) >= 6 else np.full(14, 0.0)
+    baseline = np.minimum(baseline, 0.05)
+    doors = []
+    for code, x, y, rows, row_scores in raw:
+        read_rows = [
+            read_row([max(0.0, s - b) for s, b in zip(scores, baseline, strict=True)], aligned, resident_id)
+            for resident_id, scores, aligned in row_scores
+        ]
+        if isinstance(code, int):
+            for row in read_rows:
+                row.doubtful, row.reason, row.confidence = True, row.reason or "code_unread", min(row.confidence, 0.3)
+        height = rows[-1][1] + L.ROW_H + 4 if rows else L.QR_BLOCK
+        crop = block_crop(gray, homography, x, y, col_w, max(height, L.QR_BLOCK)) if crops else None
+        household_id = code if isinstance(code, int) else code.household_id
+        doors.append(DoorRead(household_id, token, page, name, read_rows, crop))
     return doors
 
 

@@ -92,17 +92,22 @@ def read_files(files: list[tuple[str, bytes]], crops: bool = False, progress: Ca
         if progress:
             progress(done, len(images))
     outcome.doors = sorted(best.values(), key=lambda d: (d.token, d.page, d.household_id))
+    outcome.problems += _missing_pages(pages_seen, layouts)
+    return outcome
+
+
+def _missing_pages(pages_seen: dict[str, set[int]], layouts: dict) -> list[tuple[str, dict]]:
+    """A "page_missing" problem for each page of a print read here of which no image showed anything."""
+    problems = []
     for token, seen in pages_seen.items():
-        layout = layouts[token]
         counts: dict[int, int] = {}
-        for page, *_rest in layout["doors"].values():
+        for page, *_rest in layouts[token]["doors"].values():
             counts[page] = counts.get(page, 0) + 1
         record = db.session.scalar(select(SheetPrint).where(SheetPrint.token == token))
         turf = db.session.get(Turf, record.turf_id) if record and record.turf_id else None
         for page in sorted(set(counts) - seen):
-            details = {"page": page, "turf": turf.name if turf else "?", "doors": counts[page]}
-            outcome.problems.append(("page_missing", details))
-    return outcome
+            problems.append(("page_missing", {"page": page, "turf": turf.name if turf else "?", "doors": counts[page]}))
+    return problems
 
 
 def check_rows(door: reader.DoorRead) -> list[str | None]:

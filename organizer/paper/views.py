@@ -8,8 +8,10 @@ from flask_login import current_user
 from organizer.audit import services as audit
 from organizer.auth.models import Role
 from organizer.auth.permissions import require_role
-from organizer.conversations.forms import RESULT_LABELS
+from organizer.conversations.labels import RESULT_LABELS
 from organizer.extensions import db
+from organizer.jobs import services as jobs
+from organizer.kernel.unit_of_work import commit, unit_of_work
 from organizer.paper import jobs as paper_jobs
 from organizer.paper import services
 from organizer.paper.models import PaperRead
@@ -27,8 +29,6 @@ MAX_FILES = 40
 @require_role(*EVERYONE)
 def upload(turf_id: int):
     """Keep the uploaded photos/scans and read them in the background; the job page shows progress."""
-    from organizer.jobs import services as jobs
-
     turf = turfs.visible_turf(current_user, turf_id) or abort(404)
     back = url_for("turfs.show", turf_id=turf.id) + "#paper"
     uploads = [f for f in request.files.getlist("files") if f and f.filename][:MAX_FILES]
@@ -55,7 +55,7 @@ def upload(turf_id: int):
     job = jobs.create_job(paper_jobs.KIND, {"read_id": read.id}, current_user.id)
     read.job_id = job.id
     audit.record("paper.upload", turf, files=len(kept))
-    db.session.commit()
+    commit()
     jobs.launch(job.id)
     return redirect(url_for("jobs.show", job_id=job.id))
 
@@ -116,7 +116,7 @@ def save(read_id: int):
     if request.form.get("action") == "drop":
         paper_jobs.finish(read)
         audit.record("paper.drop", ("paper_reads", read.id))
-        db.session.commit()
+        commit()
         flash(_("Nothing was saved; the pictures are deleted."), "success")
         return redirect(url_for("turfs.show", turf_id=read.turf_id) if read.turf_id else url_for("turfs.index"))
     decisions, errors = [], []
@@ -143,14 +143,14 @@ def save(read_id: int):
                 )
             )
     try:
-        saved, refused = services.save(decisions, current_user.id, turfs.local_today())
+        with unit_of_work():
+            saved, refused = services.save(decisions, current_user.id, turfs.local_today())
+            paper_jobs.finish(read)
+            audit.record("paper.save", ("paper_reads", read.id), saved=saved, refused=len(refused))
     except turfs.TurfError as error:
         db.session.rollback()
         flash(str(error), "error")
         return redirect(url_for("paper.review", read_id=read.id))
-    paper_jobs.finish(read)
-    audit.record("paper.save", ("paper_reads", read.id), saved=saved, refused=len(refused))
-    db.session.commit()
     message = ngettext("%(num)d knock saved.", "%(num)d knocks saved.", saved)
     if refused:
         message += " " + ngettext("%(num)d row refused.", "%(num)d rows refused.", len(refused))

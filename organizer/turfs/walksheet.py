@@ -18,7 +18,7 @@ from flask_babel import force_locale, format_date, get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from organizer.conversations.forms import RESULT_LABELS
+from organizer.conversations.labels import RESULT_LABELS
 from organizer.core.services import organization_name
 from organizer.db import write_intent
 from organizer.extensions import db
@@ -27,7 +27,7 @@ from organizer.printing.pdf import render_print_html
 from organizer.residents.normalize import fold
 from organizer.turfs import services
 from organizer.turfs import sheet_layout as layout
-from organizer.turfs.models import Turf
+from organizer.turfs.models import SheetPrint, Turf
 from organizer.turfs.typography import typo
 
 # Where QR codes point when there is no request to take the host from (commands, benchmarks).
@@ -255,8 +255,6 @@ def new_token() -> str:
 
 def sheet_context(turf: Turf, rural: bool = False, user=None, roomy: bool = False, paper: str | None = None) -> dict:
     """What the template needs for one turf, laid out (compact) on `paper`; `print` is its unsaved record."""
-    from organizer.paper.models import SheetPrint
-
     today = services.local_today()
     doors = services.turf_doors(turf, rural=rural)
     holders = services.assignments_of(turf, current_only=True)

@@ -11,11 +11,10 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from organizer.extensions import db
-from organizer.paper.models import SheetPrint
 from organizer.residents.models import Address, Household
 from organizer.residents.normalize import street_key
 from organizer.turfs import services, walksheet
-from organizer.turfs.models import Turf
+from organizer.turfs.models import SheetPrint, Turf
 from organizer.turfs.services import TurfRule
 from tests.turfs.conftest import add_resident, load_ban_addresses
 from tests.turfs.test_walksheet import make_sheet_turf
