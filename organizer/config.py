@@ -40,6 +40,11 @@ class Defaults:
     JOBS_RETENTION_DAYS = 7
     # werkzeug method string; tests use a cheap one, deployments keep scrypt.
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 - a method name, not a password
+    # Maps: the tile layer under the doors, an OpenStreetMap-style URL template ({z}/{x}/{y}, optional {s}),
+    # and its attribution. Empty: no tiles at all (offline laptop, tests); doors and streets are still drawn
+    # from the addresses' coordinates. The tile host is the only outside address pages may load (images).
+    MAP_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    MAP_TILES_ATTRIBUTION = "© OpenStreetMap contributors"
     # Behind a reverse proxy: how many X-Forwarded-* hops to trust (0: none).
     PROXY_FIX_HOPS = 0
 

@@ -225,27 +225,26 @@ def resident_text(resident) -> str:
 
 
 def _head_height(turf: Turf, has_map: bool) -> float:
-    """Height (mm) of page 1's header: title lines, the script (estimated generously) and the route map."""
+    """Height (mm) of page 1's header: title lines and the script (estimated generously), beside the route map
+    when there is one (the words then have about 60 characters a line instead of 105)."""
     height = 24.0
     if turf.script:
-        lines = sum(max(1, -(-len(line) // 105)) for line in turf.script.splitlines())
+        width = 60 if has_map else 105
+        lines = sum(max(1, -(-len(line) // width)) for line in turf.script.splitlines())
         height += 5.0 + 3.5 * lines
     if has_map:
-        height += ROUTE_MAP_H
+        height = max(height + 4.0, ROUTE_MAP_H)  # a meta line may wrap beside the map
     return height
 
 
-# Room kept on page 1 for the route map (organizer.turfs.route_map, when it exists).
-ROUTE_MAP_H = 48.0
+# Room kept at the right of page 1's header for the route map (organizer.turfs.route_map).
+ROUTE_MAP_H = 45.0
 ROUTE_MAP_TEMPLATE = "turfs/_route_map.html"
 
 
-def _has_route_map() -> bool:
-    try:
-        current_app.jinja_env.get_template(ROUTE_MAP_TEMPLATE)
-    except Exception:  # noqa: BLE001 - TemplateNotFound and friends: no map to make room for
-        return False
-    return True
+def _has_route_map(doors) -> bool:
+    """A route map is drawn when some door has coordinates (organizer.turfs.route_map draws nothing else)."""
+    return any(door.address.lat is not None and door.address.lon is not None for door in doors)
 
 
 def new_token() -> str:
@@ -281,7 +280,7 @@ def sheet_context(turf: Turf, rural: bool = False, user=None, roomy: bool = Fals
     record = {"roomy": True}
     if not roomy:
         geometry = layout.Geometry.of(paper)
-        has_map = _has_route_map()
+        has_map = _has_route_map(doors)
         groups = group_headings(doors)
         head_h = _head_height(turf, has_map)
         pages = layout.paginate(
