@@ -92,7 +92,7 @@ def test_turf_page_map_and_print_button(page, live_app, live_user):
 
 
 @pytest.mark.parametrize("page", ["desktop"], indirect=True)  # an office task, with a real worker process
-def test_batch_print_waits_for_the_job_then_downloads(page, live_app, live_user):
+def test_batch_print_waits_for_the_job_then_downloads(page, live_app, live_user, live_worker):
     app, base = live_app
     email = live_user("organizer", "nadia@example.org", "Nadia Benali")
     make_turf(app, email)
