@@ -1,9 +1,11 @@
 """What paper reading holds about a person: the readings of filled sheets still waiting for review name them
-(who they are, what was ticked), and the pictures of their door are kept on disk until the review is done."""
+(who they are, what was ticked), and the pictures of their door stay among the job files until the review
+is done."""
 
 from sqlalchemy import select
 
 from organizer.extensions import db
+from organizer.jobs import files
 from organizer.paper import jobs as paper_jobs
 from organizer.paper.models import PaperRead
 
@@ -48,14 +50,13 @@ def erase_paper_reads(resident_ids: list[int]) -> dict[str, int]:
         doors = _doors_naming(read, wanted)
         if not doors:
             continue
-        folder = paper_jobs.read_folder(read.id)
         for door in doors:
             if door.get("crop"):
-                (folder / door["crop"]).unlink(missing_ok=True)
-        for upload in folder.glob("upload-*"):
-            upload.unlink(missing_ok=True)
+                files.remove(paper_jobs.FOLDER, door["crop"])
+        for name in read.findings.get("uploads", []):
+            files.remove(paper_jobs.FOLDER, name)
         kept = [door for door in read.findings.get("doors", []) if door not in doors]
-        read.findings = {**read.findings, "doors": kept}
+        read.findings = {**read.findings, "doors": kept, "uploads": []}
         erased += len(doors)
     db.session.flush()
     return {"paper_doors_erased": erased}

@@ -1,6 +1,6 @@
 """Upload photos or scans of filled walk sheets (turf page, phone), then review what was read and save."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -10,6 +10,7 @@ from organizer.auth.models import Role
 from organizer.auth.permissions import require_role
 from organizer.conversations.labels import RESULT_LABELS
 from organizer.extensions import db
+from organizer.jobs import files as job_files
 from organizer.jobs import services as jobs
 from organizer.kernel.unit_of_work import commit, unit_of_work
 from organizer.paper import jobs as paper_jobs
@@ -48,10 +49,10 @@ def upload(turf_id: int):
     read = PaperRead(created_by_id=current_user.id, turf_id=turf.id, status="reading", findings={})
     db.session.add(read)
     db.session.flush()
-    folder = paper_jobs.read_folder(read.id)
-    folder.mkdir(parents=True, exist_ok=True)
-    for index, (data, kind) in enumerate(kept):
-        (folder / f"upload-{index:03d}-image{index + 1}.{kind}").write_bytes(data)
+    names = [paper_jobs.upload_name(read.id, index, kind) for index, (_data, kind) in enumerate(kept)]
+    for name, (data, _kind) in zip(names, kept, strict=True):
+        job_files.put(paper_jobs.FOLDER, name, data)
+    read.findings = {"uploads": names}
     job = jobs.create_job(paper_jobs.KIND, {"read_id": read.id}, current_user.id)
     read.job_id = job.id
     audit.record("paper.upload", turf, files=len(kept))
@@ -97,10 +98,10 @@ def crop(read_id: int, name: str):
     """A door block's picture, while the review lasts."""
     read = _own_read(read_id)
     names = {door.get("crop") for door in (read.findings or {}).get("doors", [])}
-    path = paper_jobs.read_folder(read.id) / name
-    if read.status != "review" or name not in names or not path.is_file():
+    data = job_files.get(paper_jobs.FOLDER, name) if read.status == "review" and name in names else None
+    if data is None:
         abort(404)
-    response = send_file(path, mimetype="image/png")
+    response = Response(data, mimetype="image/png")
     response.headers["Cache-Control"] = "no-store"
     return response
 

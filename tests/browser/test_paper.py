@@ -17,7 +17,7 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.mark.parametrize("page", ["phone"], indirect=True)
-def test_photo_upload_review_and_save_on_a_phone(page, live_app, live_user, tmp_path):
+def test_photo_upload_review_and_save_on_a_phone(page, live_app, live_worker, live_user, tmp_path):
     app, base = live_app
     email = live_user("organizer", "org@example.org", "Awa Diallo")
     sheet, truths, _layout = printed_sheet(app)

@@ -1,8 +1,12 @@
 """What paper adds elsewhere: readings waiting for review on the dashboard, in a person's subject access
 export, and gone (with the pictures of their door) when the person is erased."""
 
+from sqlalchemy import select
+
 from organizer.auth.models import User
 from organizer.extensions import db
+from organizer.jobs import files
+from organizer.jobs.models import JobFile
 from organizer.kernel.contributions import panels_for, registry
 from organizer.paper import jobs as paper_jobs
 from organizer.paper.models import PaperRead
@@ -25,13 +29,12 @@ def test_readings_to_review_on_the_dashboard_in_the_export_and_erased(app, resid
             ],
             "problems": [],
         }
+        findings["uploads"] = ["1-upload-000-image1.jpg"]
         read = PaperRead(created_by_id=user_id, status="review", findings=findings)
         db.session.add(read)
+        files.put(paper_jobs.FOLDER, f"crop-{household_id}-tok.png", b"picture")
+        files.put(paper_jobs.FOLDER, "1-upload-000-image1.jpg", b"page")
         db.session.commit()
-        folder = paper_jobs.read_folder(read.id)
-        folder.mkdir(parents=True)
-        (folder / f"crop-{household_id}-tok.png").write_bytes(b"picture")
-        (folder / "upload-000-image1.jpg").write_bytes(b"page")
 
         viewer = db.session.get(User, user_id)
         panels = {panel.key: data for panel, data in panels_for(viewer)}
@@ -43,7 +46,8 @@ def test_readings_to_review_on_the_dashboard_in_the_export_and_erased(app, resid
         db.session.commit()
         assert counts["paper_doors_erased"] == 1
         assert [door["door"] for door in db.session.get(PaperRead, read.id).findings["doors"]] == [999]
-        assert not any(folder.iterdir())  # their door's picture and the page that showed them
+        # Their door's picture and the page that showed them.
+        assert not db.session.scalars(select(JobFile).where(JobFile.folder == paper_jobs.FOLDER)).all()
         read.status = "done"
         db.session.commit()
         assert "paper_reviews" not in {panel.key for panel, _data in panels_for(viewer)}

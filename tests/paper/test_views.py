@@ -3,13 +3,12 @@
 import io
 import random
 import re
-from pathlib import Path
 
 from sqlalchemy import func, select
 
 from organizer.conversations.models import DoorKnock
 from organizer.extensions import db
-from organizer.jobs.models import Job
+from organizer.jobs.models import Job, JobFile
 from organizer.paper.models import PaperRead
 from tests.paper import generator as g
 from tests.paper.test_reader import printed_sheet
@@ -57,8 +56,9 @@ def test_upload_review_save_once_and_images_deleted(app, client, admin):
         read = db.session.scalar(select(PaperRead))
         job = db.session.get(Job, read.job_id)
         assert job.state == "done" and read.status == "review"
-        folder = Path(app.instance_path) / "paper" / str(read.id)
-        assert any(folder.glob("crop-*.png"))
+        kept = set(db.session.scalars(select(JobFile.name).where(JobFile.folder == "paper")))
+        assert any(name.startswith(f"{read.id}-crop-") for name in kept)
+        assert f"{read.id}-upload-000-image1.jpg" in kept
     review = client.get(f"/paper/{read.id}").get_data(as_text=True)
     doors = re.findall(r'data-testid="door-(\d+)"', review)
     assert len(doors) >= len({t.household_id for t in truths}) - 1
@@ -70,7 +70,9 @@ def test_upload_review_save_once_and_images_deleted(app, client, admin):
         knocks = db.session.scalar(select(func.count(DoorKnock.id)).where(DoorKnock.entered_via == "photo"))
     expected = sum(1 for t in truths if t.result and not t.several)
     assert knocks >= expected - 3 and f"{knocks} knocks saved." in text
-    assert not folder.exists() and client.get(crop).status_code == 404  # pictures deleted
+    with app.app_context():
+        assert not db.session.scalars(select(JobFile.name).where(JobFile.folder == "paper")).all()  # pictures deleted
+    assert client.get(crop).status_code == 404
     # The same photo again: read, but nothing saved twice.
     again = client.post(
         f"/paper/turfs/{turf_id}/upload",
