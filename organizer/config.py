@@ -58,6 +58,11 @@ class Defaults:
     MAP_TILES_ATTRIBUTION = "© OpenStreetMap contributors"
     # Behind a reverse proxy: how many X-Forwarded-* hops to trust (0: none).
     PROXY_FIX_HOPS = 0
+    # The address phones use to reach this server (QR codes and links on printed sheets), e.g.
+    # https://organizer.example.org or http://192.168.1.20:5000 on a canvass launch; unset: the request's own.
+    PUBLIC_URL = None
+    # Days the canvasser's phone keeps the turfs it cached (names, last results) without reaching the server.
+    OFFLINE_DAYS = 3
 
 
 def instance_secret_key(instance_path: str) -> str:

@@ -25,6 +25,7 @@ FEATURES = (
     "jobs",
     "audit_log",
     "paper",
+    "canvass",
 )
 
 
