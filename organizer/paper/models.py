@@ -32,8 +32,9 @@ class PaperKnock(db.Model):
 class PaperRead(db.Model):
     """Photos or scans of filled sheets, read in the background, then reviewed before anything is saved.
 
-    The images (and the crops shown for review) live in the instance folder "paper/<id>/" until the
-    review is done: they hold personal data."""
+    The images (and the crops shown for review) are job files (organizer.jobs.files, folder "paper", named
+    "<id>-upload-..." and "<id>-crop-...", listed in `findings`) until the review is done: they hold personal
+    data."""
 
     __tablename__ = "paper_reads"
 
@@ -43,7 +44,7 @@ class PaperRead(db.Model):
     job_id: Mapped[int | None] = mapped_column(ForeignKey("jobs.id", ondelete="SET NULL"))
     # "reading", "review" (read, waiting for the organizer), "done" (saved or dropped; images deleted).
     status: Mapped[str] = mapped_column(String(10), default="reading")
-    # What was read: {"doors": [...], "problems": [...]} (organizer.paper.reader.Finding.as_json()).
+    # What was read: {"doors": [...], "problems": [...], "uploads": [job file names]} (doors: DoorRead.as_json()).
     findings: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
