@@ -4,8 +4,11 @@ WeasyPrint alone on the app's own HTML; peak memory; 20 turfs of 200 doors on bo
 import multiprocessing
 import os
 import resource
+import subprocess
+import sys
 import tempfile
 import time
+from pathlib import Path
 
 DOORS = int(os.environ.get("BENCH_DOORS", 1000))
 TURFS, TURF_DOORS = 20, int(os.environ.get("BENCH_TURF_DOORS", 200))
@@ -76,6 +79,31 @@ def _naive_html(doors) -> str:
     return NAIVE.format(title="Feuille", rows=rows)
 
 
+def naive_main(url: str, out: str) -> None:
+    """The naive sheet as a whole command would make it (a fresh process: app, doors, one-table PDF)."""
+    from organizer.printing.pdf import html_to_pdf
+    from organizer.turfs import services
+
+    app = _app(url)
+    with app.app_context(), app.test_request_context():
+        doors = services.turf_doors(services.find_turf("Secteur 0"))
+        Path(out).write_bytes(html_to_pdf(_naive_html(doors)))
+
+
+def _fresh_process(args: list[str], url: str) -> float:
+    """Seconds for a whole command in a new process (imports, app, database, PDF written)."""
+    env = dict(
+        os.environ,
+        ORGANIZER_SQLALCHEMY_DATABASE_URI=url,
+        ORGANIZER_SECRET_KEY="bench",
+        ORGANIZER_PUBLIC_URL="https://organizer.example.org",
+        ORGANIZER_BABEL_DEFAULT_LOCALE="fr",
+    )
+    started = time.perf_counter()
+    subprocess.run(args, env=env, check=True, capture_output=True, cwd=Path(__file__).resolve().parent.parent)
+    return time.perf_counter() - started
+
+
 def _peak_kb() -> int:
     """This process's peak resident memory (VmHWM: unlike ru_maxrss, not inherited across exec)."""
     try:
@@ -120,6 +148,9 @@ def run(report) -> None:
     _populate(warm_app, 1, 5)
     with warm_app.app_context(), warm_app.test_request_context():
         walksheet.build_sheet(services.find_turf("Secteur 0"))  # fonts, templates, QR encoder
+        from organizer.printing import parts
+
+        parts.render_all(["<p>warm</p>"] * 2, warm_app.static_folder)  # the rendering processes, started
     for label in report.databases.labels:
         app = _app(report.databases.fresh(label))
         _populate(app, 1, DOORS)
@@ -132,9 +163,11 @@ def run(report) -> None:
             started = time.perf_counter()
             html_to_pdf(_naive_html(doors))
             naive_time = time.perf_counter() - started
-            html = walksheet.sheets_html([walksheet.sheet_context(turf)])  # the app's own HTML
+            # The app's own HTML, whole, rendered serially in this process (with the images it links to).
+            common = walksheet._common_context(None)
+            html = walksheet.sheets_html([walksheet.sheet_context(turf)], None, common)
             started = time.perf_counter()
-            html_to_pdf(html)
+            html_to_pdf(html, resources=dict(common["strip"]))
             weasy_time = time.perf_counter() - started
             name = f"walk sheet, {DOORS} doors ({sheet.pages} pages) vs naive table ({label})"
             report.add(name, app_time, naive_time, aim="<= 0.5x")
@@ -144,6 +177,22 @@ def run(report) -> None:
                 weasy_time,
                 aim="<= 1.2x",
             )
+        # The whole command, each in a fresh process: `flask walk-sheet` against the naive list.
+        url = app.config["SQLALCHEMY_DATABASE_URI"]
+        out = os.path.join(folder, "fresh.pdf")
+        command = _fresh_process(
+            [sys.executable, "-m", "flask", "--app", "wsgi", "walk-sheet", "Secteur 0", "--out", out], url
+        )
+        naive = _fresh_process(
+            [sys.executable, "-c", f"from bench.bench_walksheet import naive_main; naive_main({url!r}, {out!r})"], url
+        )
+        report.add(
+            f"`flask walk-sheet`, {DOORS} doors, fresh process, vs naive table likewise ({label})",
+            command,
+            naive,
+            aim="<= 0.5x",
+        )
+        report.add(f"walk sheet, {DOORS} doors: pages", sheet.pages, unit="pages", aim="<= 50")
         # Memory in a fresh process: this one already holds the shared data set of the other benches.
         with multiprocessing.get_context("spawn").Pool(1) as pool:
             rss_before, rss_after = pool.apply(_sheet_memory, (app.config["SQLALCHEMY_DATABASE_URI"],))

@@ -1,5 +1,6 @@
 """render_pdf(): Jinja templates to PDF with WeasyPrint, fetching nothing but the app's own static files."""
 
+import logging
 from contextlib import nullcontext
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -30,15 +31,22 @@ class RefusedURL(ValueError):
 class StaticOnlyFetcher(URLFetcher):
     """Serves data: URIs and files under the static folder; refuses file:, network and everything else."""
 
-    def __init__(self, static_folder: str):
+    def __init__(self, static_folder: str, resources: dict | None = None):
         super().__init__(allowed_protocols=("http", "data"), allow_redirects=False, fail_on_errors=False)
         self.static_root = Path(static_folder).resolve()
+        self.resources = resources or {}
         self.refused: list[str] = []
 
     def fetch(self, url, headers=None):
         if url.startswith("data:"):
             return super().fetch(url, headers)
         parts = urlsplit(url)
+        if parts.scheme == "http" and parts.netloc == _ASSET_HOST and parts.path.startswith("/mem/"):
+            # Files made for this document (an image repeated on every page): named once, not inlined each time.
+            name = parts.path.removeprefix("/mem/")
+            if name in self.resources:
+                mime = _MIME_TYPES.get(Path(name).suffix, "application/octet-stream")
+                return URLFetcherResponse(url, self.resources[name], {"Content-Type": mime})
         if parts.scheme == "http" and parts.netloc == _ASSET_HOST and parts.path.startswith("/static/"):
             path = (self.static_root / unquote(parts.path.removeprefix("/static/"))).resolve()
             if path.is_file() and path.is_relative_to(self.static_root):
@@ -48,12 +56,15 @@ class StaticOnlyFetcher(URLFetcher):
         raise RefusedURL(f"printed documents may not load {url[:80]!r}")
 
 
-def html_to_pdf(html: str, static_folder: str | None = None) -> bytes:
-    """Render an HTML string to PDF bytes with the locked-down fetcher."""
-    fetcher = StaticOnlyFetcher(static_folder or current_app.static_folder)
+def html_to_pdf(html: str, static_folder: str | None = None, resources: dict | None = None) -> bytes:
+    """Render an HTML string to PDF bytes with the locked-down fetcher.
+
+    `resources` ({"name.png": bytes}) are files made for this document, linked as "/mem/name.png"."""
+    fetcher = StaticOnlyFetcher(static_folder or current_app.static_folder, resources)
     pdf = HTML(string=html, base_url=ASSET_BASE_URL, url_fetcher=fetcher).write_pdf()
     if fetcher.refused:
-        current_app.logger.warning("PDF rendering refused %d URL(s)", len(fetcher.refused))
+        # Also called in printing worker processes, outside the app.
+        logging.getLogger("organizer.printing").warning("PDF rendering refused %d URL(s)", len(fetcher.refused))
     return pdf
 
 

@@ -130,9 +130,12 @@ def assign_command(name, email, until, as_json):
 @click.option("--rural", is_flag=True, help="Order by number along each road, both sides together.")
 @click.option("--paper", type=click.Choice(["a4", "letter"]), help="Paper size (default: the locale's).")
 @click.option("--lang", type=click.Choice(["fr", "en"]), help="Language of the sheet (default: the app's).")
+@click.option(
+    "--roomy", is_flag=True, help="The roomy layout (one door per block, big boxes) instead of the compact one."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print pages, doors and files as JSON.")
 @with_appcontext
-def walk_sheet_command(turf_name, out, all_turfs, rural, paper, lang, as_json):
+def walk_sheet_command(turf_name, out, all_turfs, rural, paper, lang, roomy, as_json):
     """Print the walk sheet of TURF_NAME to a PDF (or of every turf with --all)."""
     if all_turfs == bool(turf_name):
         _fail("Name one turf, or use --all.", as_json)
@@ -151,8 +154,9 @@ def walk_sheet_command(turf_name, out, all_turfs, rural, paper, lang, as_json):
     # Templates render as in a request (to PUBLIC_URL, where the QR codes point).
     with current_app.test_request_context(base_url=walksheet.public_root()):
         for turf, path in targets:
-            sheet = walksheet.build_sheet(turf, rural=rural, paper=paper, lang=lang)
+            sheet = walksheet.build_sheet(turf, rural=rural, paper=paper, lang=lang, roomy=roomy)
             write_private(path, sheet.pdf)
+            walksheet.remember_prints(sheet.prints)
             audit.record("walk_sheet.print", turf, doors=sheet.doors, via="cli")
             db.session.commit()
             files.append({"turf": turf.name, "file": str(path), "pages": sheet.pages, "doors": sheet.doors})

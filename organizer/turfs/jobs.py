@@ -37,7 +37,13 @@ def print_walk_sheets(job, progress):
     rural, paper, lang, as_zip = params.get("rural", False), params.get("paper"), params.get("lang"), params["zip"]
     with force_locale(lang) if lang else nullcontext():
         data, doors = walksheet.build_bundle(
-            turfs, as_zip, rural=rural, paper=paper, user=user, progress=progress.report
+            turfs,
+            as_zip,
+            rural=rural,
+            paper=paper,
+            user=user,
+            progress=progress.report,
+            roomy=params.get("roomy", False),
         )
     turf_ids = [turf.id for turf in turfs]
     db.session.commit()  # end the read before writing the audit trail

@@ -1,12 +1,13 @@
 """Turfs: named sets of addresses, assigned to people for a time."""
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import JSON, Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from organizer.db import TimestampMixin
+from organizer.db import TimestampMixin, utcnow
 from organizer.extensions import db
+from organizer.kernel.time import UTCDateTime
 
 
 class Turf(TimestampMixin, db.Model):
@@ -42,3 +43,20 @@ class TurfAssignment(TimestampMixin, db.Model):
 
     turf: Mapped[Turf] = relationship(back_populates="assignments", lazy="raise_on_sql")
     user = relationship("User", foreign_keys=[user_id], lazy="raise_on_sql")
+
+
+class SheetPrint(db.Model):
+    """One printing of a turf's walk sheet: its token (in every door's QR code) and where each door went.
+
+    Kept when a sheet is printed, so that a photo of the filled sheet can be read back (organizer.paper)."""
+
+    __tablename__ = "sheet_prints"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Printed in the QR codes ("?p=..."): names this print, not guessable from another.
+    token: Mapped[str] = mapped_column(String(16), unique=True)
+    turf_id: Mapped[int | None] = mapped_column(ForeignKey("turfs.id", ondelete="SET NULL"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # organizer.turfs.sheet_layout.layout_record(): page, position and rows of every door.
+    layout: Mapped[dict] = mapped_column(JSON, default=dict)

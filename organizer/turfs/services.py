@@ -239,6 +239,9 @@ class GridRow:
     errors: list[str] = field(default_factory=list)
     parsed_result: str | None = None
     parsed_support: int | None = None
+    # A row of the paper sheet names its person (the compact sheet has one row per resident).
+    resident_id: int | None = None
+    entered_via: str = "sheet"
 
 
 def save_sheet(turf: Turf, rows: list[GridRow], canvasser_id: int | None, knocked_on: date) -> int | None:
@@ -279,10 +282,11 @@ def save_sheet(turf: Turf, rows: list[GridRow], canvasser_id: int | None, knocke
             doors[row.household_id].household,
             row.parsed_result,
             canvasser_id,
+            resident_id=row.resident_id,
             support_level=row.parsed_support,
             note=row.note,
             follow_up=row.follow_up,
-            entered_via="sheet",
+            entered_via=row.entered_via,
             knocked_at=when,
         )
         written += 1

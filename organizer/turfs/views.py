@@ -299,6 +299,7 @@ def _print_options() -> dict:
     lang = request.values.get("lang")
     return {
         "rural": request.values.get("rural") == "1",
+        "roomy": request.values.get("layout") == "roomy",
         "paper": paper if paper in ("a4", "letter") else None,
         "lang": lang if lang in ("fr", "en") else None,
     }
@@ -310,6 +311,7 @@ def walk_sheet(turf_id: int):
     """The printed walk sheet of one turf (audited: it carries personal data)."""
     turf = turf_or_404(turf_id)
     sheet = walksheet.build_sheet(turf, user=current_user, **_print_options())
+    walksheet.remember_prints(sheet.prints)  # its QR codes can be read back from a photo
     audit.record_now("walk_sheet.print", turf, doors=sheet.doors)
     return pdf_response(sheet.pdf, walksheet.sheet_filename(turf))
 

@@ -314,21 +314,19 @@ def assign_turf(page, person: str, check: bool = True) -> None:
 
 
 def qr_codes_in_pdf(data: bytes, candidates: list[str]) -> list[str]:
-    """The candidate URLs whose QR code is printed in the PDF (each image compared module by module).
+    """The candidate URLs whose QR code is printed in the PDF, decoded with zxing-cpp from the PDF's images
+    (one pixel per module: enlarged, a white margin added). The print's token (`?p=…`, which names the print
+    for reading it back from a photo) is set aside: the candidates are the door pages a person sees."""
+    import zxingcpp
+    from PIL import Image, ImageOps
 
-    Without a QR reader at hand, the printed codes are matched against the codes of the URLs a person can
-    see in the app: a QR code of a given content, error level and mask has exactly one pattern."""
-    import segno
-
-    printed = []
+    printed = set()
     for page in PdfReader(io.BytesIO(data)).pages:
         for image in page.images:
             picture = image.image.convert("L")
-            printed.append((picture.size, bytes(0 if v < 128 else 1 for v in picture.tobytes())))
-    found = []
-    for url in candidates:
-        rows = list(segno.make_qr(url, error="m", mask=4).matrix_iter(scale=1, border=2))
-        pattern = ((len(rows[0]), len(rows)), bytes(0 if dark else 1 for row in rows for dark in row))
-        if pattern in printed:
-            found.append(url)
-    return found
+            if picture.width > 200:
+                continue  # not a QR code (the rows of boxes)
+            big = ImageOps.expand(picture.resize((picture.width * 8, picture.height * 8), Image.NEAREST), 32, 255)
+            for code in zxingcpp.read_barcodes(big, formats=zxingcpp.BarcodeFormat.QRCode):
+                printed.add(code.text.split("?", 1)[0])
+    return [url for url in candidates if url in printed]

@@ -59,6 +59,17 @@ def test_phone_door_page_tap_result_saves(page, live_app, live_user):
     first.fill("1")
     first.press("Enter")
     assert page.evaluate("document.activeElement.name") == page.get_by_label("Support for door 1").get_attribute("name")
+    # As the help says: the support level typed stays where it is typed; Enter goes to the next door.
+    page.keyboard.type("4")
+    assert page.evaluate("document.activeElement.name") == page.get_by_label("Support for door 1").get_attribute("name")
+    page.keyboard.press("Enter")
+    second = page.get_by_label("Result for door 2")
+    assert page.evaluate("document.activeElement.name") == second.get_attribute("name")
+    # Tab goes field by field: result, support, follow-up, note.
+    for label in ("Support for door 2", "Follow up door 2", "Note for door 2"):
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.name") == page.get_by_label(label).get_attribute("name")
+    assert "Enter, the support level, Enter" in page.locator("p.hint").first.inner_text()
     screenshot(page, "turf-grid")
 
 

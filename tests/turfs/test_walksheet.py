@@ -39,7 +39,8 @@ def test_sheet_order_residents_and_do_not_knock(app):
         text = pdf_text(sheet.pdf)
     assert sheet.doors == len(odd) + len(even) and sheet.pages >= 1
     assert "Zeller" in text and "Anne Visible" in text
-    assert '<img src="file:///etc/passwd">' in text  # printed as text, not loaded
+    # Printed as text (wrapped in the name cell), not loaded.
+    assert "Mallory <img" in text and 'src="file:///etc' in text and '/passwd">' in text
     for hidden in ("Secret", "Caché", "Quietude"):
         assert hidden not in text
     assert text.count("DO NOT KNOCK") == 1
@@ -84,7 +85,8 @@ def test_pdf_loads_nothing_from_names(app, monkeypatch):
     with app.app_context(), app.test_request_context():
         turf, _odd, _even = make_sheet_turf()
         walksheet.build_sheet(turf, lang="en")
-    assert fetched and all(url.startswith(("data:", "http://organizer-assets.invalid/static/css/")) for url in fetched)
+    allowed = ("data:", "http://organizer-assets.invalid/static/css/", "http://organizer-assets.invalid/mem/strip-")
+    assert fetched and all(url.startswith(allowed) for url in fetched)
     assert not any("passwd" in url for url in fetched)
 
 
@@ -100,7 +102,9 @@ def test_qr_codes_open_each_door_page(app):
         turf, _odd, _even = make_sheet_turf()
         context = walksheet.sheet_context(turf)
         door = context["doors"][0]
-        url = f"https://organizer.example.org/turfs/door/{door.household.id}"
+        # The door's page, naming the print (a read-back of the paper knows which sheet it is).
+        url = f"https://organizer.example.org/turfs/door/{door.household.id}?p={context['token']}"
+        assert walksheet.door_url("https://organizer.example.org", door.household.id, context["token"]) == url
         assert context["qr"][door.household.id] == walksheet.qr_data_uri(url)
         assert context["qr"][door.household.id].startswith("data:image/png;base64,")
         adapter = app.url_map.bind("organizer.example.org")
