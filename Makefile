@@ -36,6 +36,7 @@ demo: db
 run: demo
 	@echo ""
 	@echo "  Organizer is at http://127.0.0.1:$(PORT)/  (sign in with a demo login above; Ctrl-C to stop)"
+	@echo "  $$($(FLASK) mail status)"
 	@echo ""
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 

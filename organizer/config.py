@@ -42,6 +42,25 @@ class Defaults:
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 - a method name, not a password
     # Behind a reverse proxy: how many X-Forwarded-* hops to trust (0: none).
     PROXY_FIX_HOPS = 0
+    # --- Turnout: e-mail, public sign-up pages, reminders ---
+    # Outgoing e-mail (ORGANIZER_MAIL_SERVER=smtp.example.org ...). No server: messages are written to
+    # instance/mail-outbox and nothing leaves.
+    MAIL_SERVER = None
+    MAIL_PORT = 587
+    MAIL_USE_TLS = False
+    MAIL_USE_SSL = False
+    MAIL_USERNAME = None
+    MAIL_PASSWORD = None
+    MAIL_SENDER = None
+    MAIL_TIMEOUT_SECONDS = 20
+    # Minutes before each new attempt after a failed send; then the message is marked failed (and shown).
+    MAIL_RETRY_MINUTES = (1, 5, 30, 120)
+    # The address residents' links point to ("https://organizer.example.org"); else the request's host.
+    PUBLIC_URL = None
+    # Public sign-up pages: sign-ups accepted per address and per action within the window.
+    SIGNUP_MAX_PER_ADDRESS = 5
+    SIGNUP_MAX_PER_ACTION = 1000
+    SIGNUP_WINDOW_MINUTES = 60
 
 
 def instance_secret_key(instance_path: str) -> str:

@@ -20,6 +20,9 @@ FEATURES = (
     "reports",
     "privacy",
     "jobs",
+    "mail",
+    "turnout",
+    "signup",
 )
 
 

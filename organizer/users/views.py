@@ -10,6 +10,8 @@ from organizer.auth import services
 from organizer.auth.models import ROLE_LABELS, Role, User
 from organizer.auth.permissions import require_role
 from organizer.extensions import db
+from organizer.mail.services import dispatch as dispatch_mail
+from organizer.users import mailing
 from organizer.users.forms import CreateUserForm, RoleForm, UserActionForm
 
 bp = Blueprint("users", __name__)
@@ -22,7 +24,14 @@ def _get_user(user_id: int) -> User:
 
 
 def _invitation_url(token: str) -> str:
-    return url_for("auth.accept_invitation", token=token, _external=True)
+    return mailing.invitation_url(token)  # the same link as in the e-mail (PUBLIC_URL when set)
+
+
+def _email_invitation(user: User, token: str) -> None:
+    # The message goes by background job after the commit; the page still shows the link to hand over.
+    mailing.queue_invitation(user, token, inviter=current_user.display_name)
+    db.session.commit()
+    dispatch_mail(current_user.id)
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -36,8 +45,13 @@ def index():
             form.email.data, form.display_name.data, form.role.data, created_by=current_user
         )
         db.session.commit()
+        _email_invitation(user, token)
         flash(
-            _("%(name)s can now join: hand them the invitation link below.", name=user.display_name),
+            _(
+                "%(name)s can now join: an invitation was e-mailed to %(email)s; you can also hand them the link below.",
+                name=user.display_name,
+                email=user.email,
+            ),
             "success",
         )
         invitation_url = _invitation_url(token)
@@ -108,6 +122,7 @@ def new_invitation(user_id: int):
         abort(400)
     token = services.issue_invitation(user)
     db.session.commit()
+    _email_invitation(user, token)
     users = db.session.scalars(select(User).order_by(User.active.desc(), User.display_name)).all()
     flash(_("New link for %(name)s: it replaces any earlier one.", name=user.display_name), "success")
     return render_template(

@@ -1,0 +1,51 @@
+"""Reminder calls before an action or a meeting: who calls whom, and what they said."""
+
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from organizer.db import VersionedMixin, utcnow
+from organizer.extensions import db
+
+# One tap each on the phone; what each does to the RSVP is in services.OUTCOME_RSVP.
+OUTCOMES = {
+    "coming": _l("Coming"),
+    "maybe": _l("Maybe"),
+    "not_coming": _l("Not coming"),
+    "no_answer": _l("No answer"),
+    "wrong_number": _l("Wrong number"),
+    "do_not_call": _l("Do not call again"),
+}
+
+
+class ReminderCall(VersionedMixin, db.Model):
+    """One person on the call list of an action or a meeting, the caller it is given to, and the outcome."""
+
+    __tablename__ = "reminder_calls"
+    __table_args__ = (
+        Index("ix_reminder_calls_action_resident", "action_id", "resident_id", unique=True),
+        Index("ix_reminder_calls_meeting_resident", "meeting_id", "resident_id", unique=True),
+        Index("ix_reminder_calls_caller", "caller_id", "action_id", "meeting_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int | None] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"))
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
+    resident_id: Mapped[int] = mapped_column(ForeignKey("residents.id", ondelete="CASCADE"), index=True)
+    caller_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # The list's order: each caller's own people first, then the shared ones, by name.
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    outcome: Mapped[str | None] = mapped_column(String(12))
+    note: Mapped[str | None] = mapped_column(Text)
+    # How many people they promised to bring along (a commitment is recorded for it).
+    bringing: Mapped[int] = mapped_column(Integer, default=0)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    called_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    called_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    commitment_id: Mapped[int | None] = mapped_column(ForeignKey("commitments.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    resident = relationship("Resident", lazy="raise_on_sql")
+    caller = relationship("User", foreign_keys=[caller_id], lazy="raise_on_sql")
