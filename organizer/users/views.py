@@ -48,7 +48,8 @@ def index():
         _email_invitation(user, token)
         flash(
             _(
-                "%(name)s can now join: an invitation was e-mailed to %(email)s; you can also hand them the link below.",
+                "%(name)s can now join: an invitation was e-mailed to %(email)s; "
+                "you can also hand them the link below.",
                 name=user.display_name,
                 email=user.email,
             ),
