@@ -113,13 +113,21 @@ def compose(
     message.set_content(text)
     message.add_alternative(html, subtype="html")
     for attachment in attachments:
-        message.add_attachment(
-            attachment.content,
-            maintype=attachment.maintype,
-            subtype=attachment.subtype,
-            filename=attachment.filename,
-            params=attachment.params or {},
-        )
+        if attachment.maintype == "text":  # text travels with its charset (UTF-8), not as opaque bytes
+            message.add_attachment(
+                attachment.content.decode("utf-8"),
+                subtype=attachment.subtype,
+                filename=attachment.filename,
+                params=attachment.params or {},
+            )
+        else:
+            message.add_attachment(
+                attachment.content,
+                maintype=attachment.maintype,
+                subtype=attachment.subtype,
+                filename=attachment.filename,
+                params=attachment.params or {},
+            )
     message["Content-Language"] = locale  # after the body: set_content drops earlier Content-* headers
     mail = OutgoingMail(
         kind=kind,
