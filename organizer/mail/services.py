@@ -5,7 +5,7 @@ the job, `flask mail send` and `flask reminders send` all call deliver_due()."""
 
 import email.policy
 import smtplib
-from contextlib import ExitStack
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from email.message import EmailMessage
@@ -45,6 +45,16 @@ def _public_base() -> str:
     if not base:
         base = request.host_url if has_request_context() else "http://localhost:5000/"
     return base
+
+
+@contextmanager
+def outside_request():
+    """A request for cron and workers (on PUBLIC_URL): templates and url_for need one; no-op within a request."""
+    if has_request_context():
+        yield
+        return
+    with current_app.test_request_context(base_url=_public_base()):
+        yield
 
 
 def external_url(endpoint: str, **values) -> str:
@@ -91,10 +101,7 @@ def compose(
     org_name = organization.name if organization else current_app.config["ORGANIZATION_NAME"]
     contact = organization.contact_email if organization else None
     values = {"organization_name": org_name, "organization_contact": contact, **(context or {})}
-    with ExitStack() as stack:
-        if not has_request_context():  # cron and workers: templates and links need a request
-            stack.enter_context(current_app.test_request_context(base_url=_public_base()))
-        stack.enter_context(force_locale(locale))
+    with outside_request(), force_locale(locale):
         subject_text = str(subject() if callable(subject) else subject)
         text = render_template(f"mail/{template}.txt", subject=subject_text, **values)
         html = render_template(f"mail/{template}.html", subject=subject_text, **values)

@@ -49,6 +49,11 @@ def queue_action_message(
     """Queue one message of `kind` to the resident (at most once per kind and attendee); None when not allowed."""
     if not may_email(resident):
         return None
+    with mail.outside_request():
+        return _compose(kind, action, attendee, resident, locale=locale, public_url=public_url)
+
+
+def _compose(kind: str, action: Action, attendee: Attendee, resident: Resident, *, locale, public_url):
     unsubscribe = unsubscribe_url(resident.id)
     return mail.compose(
         f"resident.{kind}",

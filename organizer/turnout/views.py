@@ -15,6 +15,7 @@ from organizer.campaigns import services as campaigns
 from organizer.core.services import organization_name
 from organizer.extensions import db
 from organizer.printing.pdf import pdf_response, render_pdf
+from organizer.residents.models import Resident
 from organizer.turnout import calls, services
 from organizer.turnout.formatting import event_when
 from organizer.turnout.models import OUTCOMES, ReminderCall
@@ -198,7 +199,8 @@ def record_call(call_id: int):
         db.session.rollback()
         flash(_("Someone else recorded a call to this person meanwhile: check the list, then record yours."), "error")
         return redirect(back + f"#call-{call_id}"), 303
-    name = entry.resident.display_name if entry.resident else ""
+    resident = db.session.get(Resident, entry.resident_id)
+    name = resident.display_name if resident else ""
     flash(_("%(name)s: %(outcome)s.", name=name, outcome=OUTCOMES[outcome]), "success")
     return redirect(back + "#next"), 303
 

@@ -16,8 +16,16 @@ def public_form(client, path: str, **fields):
     """GET the public page (its CSRF token), then POST the form as a browser would."""
     page = client.get(path).get_data(as_text=True)
     token = CSRF_PATTERN.search(page).group(1)
-    data = {"csrf_token": token, "first_name": "Fatima", "last_name": "Benali", "email": "", "phone": "",
-            "party_size": "1", "consent": "y", "website": ""}
+    data = {
+        "csrf_token": token,
+        "first_name": "Fatima",
+        "last_name": "Benali",
+        "email": "",
+        "phone": "",
+        "party_size": "1",
+        "consent": "y",
+        "website": "",
+    }
     data.update(fields)
     return client.post(path, data=data, environ_base=fields.pop("environ", None) or {})
 
@@ -69,8 +77,15 @@ def test_sign_up_in_french_creates_the_resident_and_emails_a_confirmation(app, c
 def test_english_page_and_the_same_person_twice_is_one_resident(app, client, published, smtp):
     client.post("/language", data={"lang": "en", "next": published, "csrf_token": client.csrf_token()})
     public_form(client, published, email="sam@example.org", first_name="Sam", last_name="Martin")
-    public_form(client, published, phone="0611223344", email="SAM@example.org", first_name="sam", last_name="MARTIN",
-                party_size="2")
+    public_form(
+        client,
+        published,
+        phone="0611223344",
+        email="SAM@example.org",
+        first_name="sam",
+        last_name="MARTIN",
+        party_size="2",
+    )
     assert resident_count(app) == 1
     with app.app_context():
         assert db.session.scalar(select(func.count(Signup.id))) == 1
@@ -88,8 +103,13 @@ def test_a_resident_who_objected_gets_nothing(app, client, published, smtp):
         from organizer.residents import services as residents
 
         residents.create_resident(
-            {"first_name": "Paul", "last_name": "Roux", "email": "paul@example.org", "data_source": "porte-à-porte",
-             "do_not_contact": True}
+            {
+                "first_name": "Paul",
+                "last_name": "Roux",
+                "email": "paul@example.org",
+                "data_source": "porte-à-porte",
+                "do_not_contact": True,
+            }
         )
         db.session.commit()
     response = public_form(client, published, first_name="Paul", last_name="Roux", email="paul@example.org")
