@@ -1,5 +1,7 @@
 """Public sign-up pages (no account), their short link and QR code, and the links in residents' e-mail."""
 
+import io
+
 import segno
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
@@ -49,7 +51,6 @@ def page(code: str):
         abort(413)
     form = SignupForm()
     is_open = services.is_open(action)
-    status = 200
     if request.method == "POST" and is_open:
         ip = request.remote_addr or "?"
         if services.throttled(ip, action.id):
@@ -71,10 +72,9 @@ def page(code: str):
             mail.dispatch()
             return redirect(url_for("signup.thanks", code=code))
         db.session.commit()  # the attempt counts even when the form was wrong
-        status = 400
     return render_template(
         "signup/page.html", action=action, form=form, code=code, is_open=is_open, consent=consent_text()
-    ), status
+    )
 
 
 @bp.route("/s/<code>/merci")
@@ -164,8 +164,9 @@ def publish(action_id: int):
 def qr(action_id: int):
     """The short link as a QR code for flyers (SVG: sharp at any size)."""
     signup_page = services.page_for(action_id) or abort(404)
-    svg = segno.make_qr(public_url(signup_page.code), error="m").svg_inline(scale=8, border=2)
-    return Response(svg, mimetype="image/svg+xml")
+    buffer = io.BytesIO()
+    segno.make_qr(public_url(signup_page.code), error="m").save(buffer, kind="svg", scale=8, border=2)
+    return Response(buffer.getvalue(), mimetype="image/svg+xml")
 
 
 @bp.app_template_global()

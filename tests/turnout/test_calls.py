@@ -133,3 +133,38 @@ def test_printed_call_sheet_has_names_script_and_no_do_not_contact(app, client, 
     assert "Élise" not in text and "Can we count on you?" in text
     with app.app_context():
         assert db.session.scalar(select(AuditEvent.id).where(AuditEvent.action == "turnout.call_sheet"))
+
+
+def test_meeting_call_list_from_invited_residents(app, client, world):
+    from datetime import UTC, datetime, timedelta
+
+    from organizer.meetings.models import Meeting, MeetingResident
+
+    with app.app_context():
+        meeting = Meeting(
+            title="Réunion de locataires", starts_at=datetime.now(UTC) + timedelta(days=2), place="Salle B"
+        )
+        db.session.add(meeting)
+        invited = residents.create_resident({"first_name": "Inès", "last_name": "Morel", "data_source": "réunion"})
+        objector = residents.create_resident(
+            {"first_name": "Omar", "last_name": "Petit", "data_source": "réunion", "do_not_contact": True}
+        )
+        db.session.flush()
+        db.session.add_all(
+            [
+                MeetingResident(meeting_id=meeting.id, resident_id=invited.id, rsvp="invited"),
+                MeetingResident(meeting_id=meeting.id, resident_id=objector.id, rsvp="yes"),
+            ]
+        )
+        db.session.commit()
+        meeting_id, invited_id = meeting.id, invited.id
+    client.login(world["organizer"])
+    assert "Reminder calls" in client.get(f"/meetings/{meeting_id}").get_data(as_text=True)
+    client.post_form(f"/turnout/meeting/{meeting_id}/calls", {"caller": [str(world["organizer_id"])]})
+    mine = client.get(f"/turnout/meeting/{meeting_id}/calls/mine").get_data(as_text=True)
+    assert "Inès Morel" in mine and "Omar" not in mine and "Réunion de locataires" in mine
+    with app.app_context():
+        call_id = db.session.scalar(select(ReminderCall.id))
+    client.post_form(f"/turnout/calls/{call_id}", {"outcome": "maybe"})
+    with app.app_context():
+        assert db.session.get(MeetingResident, (meeting_id, invited_id)).rsvp == "maybe"
