@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app, has_request_context, render_template, request
 from flask_babel import force_locale
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from organizer.db import utcnow, write_intent
 from organizer.extensions import db
@@ -22,6 +22,7 @@ from organizer.mail import transport
 from organizer.mail.models import OutgoingMail
 
 JOB_KIND = "mail.send"
+JOB_LEASE = timedelta(minutes=10)
 
 
 @dataclass
@@ -153,12 +154,17 @@ def compose(
 def dispatch(user_id: int | None = None) -> None:
     """Start the background job that sends queued mail (after the caller committed the mail).
 
-    No second job while one is waiting to start: it will find this mail too (a burst of sign-ups starts
-    a few jobs, not one per message)."""
+    No second job while one is waiting or sending: it goes on until no mail is left, so a burst of sign-ups
+    starts one job, not one per message. A job older than JOB_LEASE is presumed dead and does not count."""
     from organizer.jobs.models import Job
     from organizer.jobs.services import create_job, launch
 
-    if db.session.scalar(select(Job.id).where(Job.kind == JOB_KIND, Job.state == "queued").limit(1)):
+    busy = db.session.scalar(
+        select(Job.id)
+        .where(Job.kind == JOB_KIND, Job.state.in_(("queued", "running")), Job.created_at > utcnow() - JOB_LEASE)
+        .limit(1)
+    )
+    if busy:
         return
     job = create_job(JOB_KIND, {}, user_id)
     db.session.commit()
@@ -219,6 +225,13 @@ def deliver_due(now=None, limit: int = 500) -> dict:
         _update(mail_id, state="sent", attempts=attempts + 1, sent_at=utcnow(), last_error=None)
         counts["sent"] += 1
     return counts
+
+
+def purge_sent(now=None) -> int:
+    """Delete sent messages older than JOBS_RETENTION_DAYS: they hold names and addresses (cron calls this)."""
+    cutoff = (now or utcnow()) - timedelta(days=current_app.config["JOBS_RETENTION_DAYS"])
+    result = db.session.execute(delete(OutgoingMail).where(OutgoingMail.state == "sent", OutgoingMail.sent_at < cutoff))
+    return result.rowcount
 
 
 def retry_failed(mail_ids: list[int] | None = None) -> int:

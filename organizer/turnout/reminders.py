@@ -99,7 +99,14 @@ def send(now: datetime | None = None, dry_run: bool = False) -> dict:
     if dry_run:
         db.session.rollback()
         return {"dry_run": True, "reminders": counts, "actions": len({d[1].id for d in due})}
+    purged = mail.purge_sent(now)
     db.session.commit()
     delivered = mail.deliver_due()
     current_app.logger.info("reminders: %s queued, delivery %s", counts, delivered)
-    return {"dry_run": False, "reminders": counts, "actions": len({d[1].id for d in due}), "mail": delivered}
+    return {
+        "dry_run": False,
+        "reminders": counts,
+        "actions": len({d[1].id for d in due}),
+        "mail": delivered,
+        "purged": purged,
+    }

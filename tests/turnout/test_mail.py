@@ -83,3 +83,14 @@ def test_without_a_server_messages_go_to_the_outbox_folder(app, runner, tmp_path
     runner.invoke(args=["users", "invite", "outbox@example.org", "--role", "leader"])
     files = list((tmp_path / "instance" / "mail-outbox").glob("*.eml"))
     assert len(files) == 1 and "outbox@example.org" in files[0].read_text()
+
+
+def test_sent_mail_is_purged_after_the_retention_period(app, runner, smtp):
+    runner.invoke(args=["users", "invite", "old@example.org", "--role", "leader"])
+    with app.app_context():
+        assert db.session.scalar(select(OutgoingMail.state)) == "sent"
+        later = utcnow() + timedelta(days=app.config["JOBS_RETENTION_DAYS"] + 1)
+        assert mail.purge_sent(utcnow()) == 0
+        assert mail.purge_sent(later) == 1
+        db.session.commit()
+        assert db.session.scalar(select(OutgoingMail.id)) is None
