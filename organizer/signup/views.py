@@ -16,6 +16,7 @@ from organizer.campaigns.models import Attendee
 from organizer.core.services import organization_name
 from organizer.extensions import db
 from organizer.mail import services as mail
+from organizer.printing.pdf import pdf_response, render_pdf
 from organizer.residents.models import Resident
 from organizer.signup import services
 from organizer.signup.forms import ConfirmForm, PublishForm, SignupForm
@@ -167,6 +168,20 @@ def qr(action_id: int):
     buffer = io.BytesIO()
     segno.make_qr(public_url(signup_page.code), error="m").save(buffer, kind="svg", scale=8, border=2)
     return Response(buffer.getvalue(), mimetype="image/svg+xml")
+
+
+@bp.route("/campaigns/actions/<int:action_id>/public-page/flyer.pdf")
+@require_role(*EDITORS, Role.CANVASSER)
+def flyer(action_id: int):
+    """A flyer to print and hand out: what, when, where, why, the QR code and the short link."""
+    signup_page = services.page_for(action_id)
+    if signup_page is None or not signup_page.published:
+        abort(404)
+    found = services.load_published(signup_page.code) or abort(404)
+    url = public_url(signup_page.code)
+    qr_uri = segno.make_qr(url, error="m").png_data_uri(scale=1, border=2)
+    pdf = render_pdf("signup/flyer.html", action=found[1], url=url, qr=qr_uri, organization=organization_name())
+    return pdf_response(pdf, f"action-{action_id}-flyer.pdf")
 
 
 @bp.app_template_global()

@@ -168,3 +168,16 @@ def test_meeting_call_list_from_invited_residents(app, client, world):
     client.post_form(f"/turnout/calls/{call_id}", {"outcome": "maybe"})
     with app.app_context():
         assert db.session.get(MeetingResident, (meeting_id, invited_id)).rsvp == "maybe"
+
+
+def test_evaluation_shows_confirmed_against_who_came(app, client, world):
+    people = _people(app, world)
+    with app.app_context():
+        for attendee in db.session.scalars(select(Attendee).where(Attendee.resident_id == people["Bruno"])):
+            attendee.attended = True
+        db.session.commit()
+    client.login(world["organizer"])
+    page = client.get(f"/campaigns/actions/{world['action']}").get_data(as_text=True)
+    # Bruno and Élise said yes (her objection stops calls and e-mail, not her RSVP); Bruno came.
+    assert 'data-testid="turnout-confirmed" data-field="confirmed">2<' in page
+    assert "Confirmed 2, came 1." in page and "50 % of those who confirmed came." in page

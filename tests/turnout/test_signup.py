@@ -160,3 +160,36 @@ def test_page_shows_nobody_else(app, client, published):
     assert "Fatima" not in page and "fatima@example.org" not in page and "0612345678" not in page
     thanks = other.get(published + "/merci").get_data(as_text=True)
     assert "Fatima" not in thanks
+
+
+def test_flyer_pdf_carries_the_short_link_and_its_qr_code(app, client, world, published):
+    import io
+
+    import segno
+    from PIL import Image
+    from pypdf import PdfReader
+
+    client.login(world["canvasser"])
+    response = client.get(f"/campaigns/actions/{world['action']}/public-page/flyer.pdf")
+    assert response.mimetype == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.data))
+    text = reader.pages[0].extract_text()
+    assert "Délégation chez le bailleur" in text and "Un calendrier des travaux" in text
+    assert f"https://organizer.example.org{published}" in text.replace("\n", "")
+    [image] = reader.pages[0].images
+    # The printed code is the short link's: same modules as a QR code made from the URL.
+    printed = Image.open(io.BytesIO(image.data)).convert("1")
+    expected = Image.open(
+        io.BytesIO(_png(segno.make_qr(f"https://organizer.example.org{published}", error="m")))
+    ).convert("1")
+    assert printed.size == expected.size and printed.tobytes() == expected.tobytes()
+    qr = client.get(f"/campaigns/actions/{world['action']}/public-page/qr.svg")
+    assert qr.mimetype == "image/svg+xml" and b"<svg" in qr.data
+
+
+def _png(qr) -> bytes:
+    import io
+
+    buffer = io.BytesIO()
+    qr.save(buffer, kind="png", scale=1, border=2)
+    return buffer.getvalue()
