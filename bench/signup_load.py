@@ -136,7 +136,7 @@ def verify(database_uri: str, emails: list[str], abuser_emails: list[str]) -> di
     from organizer.campaigns.models import Attendee
     from organizer.extensions import db
     from organizer.residents.models import Resident
-    from organizer.signup.models import Signup
+    from organizer.turnout.models import Signup
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_uri, "SECRET_KEY": "verify"})
     with app.app_context():

@@ -17,8 +17,8 @@ from organizer.extensions import db
 from organizer.residents import services as residents
 from organizer.residents.models import Resident
 from organizer.residents.normalize import fold, name_key, phone_e164
-from organizer.signup.models import Signup, SignupPage
 from organizer.turnout import mailing
+from organizer.turnout.models import Signup, SignupPage
 
 # Sign-up attempts are kept in the login attempts' table (one store for every throttle), under this prefix.
 THROTTLE_PREFIX = "signup:"

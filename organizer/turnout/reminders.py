@@ -17,8 +17,8 @@ from organizer.extensions import db
 from organizer.mail import services as mail
 from organizer.mail.models import OutgoingMail
 from organizer.residents.models import Resident
-from organizer.signup.models import Signup, SignupPage
 from organizer.turnout import mailing
+from organizer.turnout.models import Signup, SignupPage
 
 # The morning-of reminder leaves from this local hour on.
 MORNING_HOUR = 7

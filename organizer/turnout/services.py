@@ -10,8 +10,7 @@ from organizer.campaigns.models import Action, Attendee
 from organizer.db import utcnow
 from organizer.extensions import db
 from organizer.residents.models import Resident
-from organizer.signup.models import Signup
-from organizer.turnout.models import ReminderCall
+from organizer.turnout.models import ReminderCall, Signup
 
 
 @dataclass

@@ -95,7 +95,7 @@ def published(app, client, world):
     client.post_form(f"/campaigns/actions/{world['action']}/public-page", {"publish": "1"})
     client.post_form("/logout")
     from organizer.extensions import db
-    from organizer.signup.models import SignupPage
+    from organizer.turnout.models import SignupPage
 
     with app.app_context():
         return "/s/" + db.session.scalar(db.select(SignupPage.code))

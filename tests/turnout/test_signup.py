@@ -7,7 +7,7 @@ from organizer.audit.models import AuditEvent
 from organizer.campaigns.models import Attendee
 from organizer.extensions import db
 from organizer.residents.models import Resident
-from organizer.signup.models import Signup
+from organizer.turnout.models import Signup
 from tests.conftest import CSRF_PATTERN
 from tests.turnout.smtp import attachments, bodies
 
