@@ -7,6 +7,7 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 
 from organizer.audit import services as audit
 from organizer.auth.models import Role
@@ -68,8 +69,15 @@ def page(code: str):
         if form.validate_on_submit():
             data = services.clean(form)
             data.locale = str(get_locale() or "")
-            services.sign_up(action, data, consent_text(), public_url(code))
-            db.session.commit()
+            try:
+                services.sign_up(action, data, consent_text(), public_url(code))
+                db.session.commit()
+            except IntegrityError:
+                # The same person's second click, committed a moment earlier (PostgreSQL): sign up again on top.
+                db.session.rollback()
+                action = services.load_published(code)[1]
+                services.sign_up(action, data, consent_text(), public_url(code))
+                db.session.commit()
             mail.dispatch()
             return redirect(url_for("signup.thanks", code=code))
         db.session.commit()  # the attempt counts even when the form was wrong
