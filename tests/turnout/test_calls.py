@@ -181,3 +181,14 @@ def test_evaluation_shows_confirmed_against_who_came(app, client, world):
     # Bruno and Élise said yes (her objection stops calls and e-mail, not her RSVP); Bruno came.
     assert 'data-testid="turnout-confirmed" data-field="confirmed">2<' in page
     assert "Confirmed 2, came 1." in page and "50 % of those who confirmed came." in page
+
+
+def test_my_calls_menu_lists_upcoming_lists_with_my_calls(app, client, world):
+    _people(app, world)
+    client.login(world["organizer"])
+    client.post_form(f"/turnout/action/{world['action']}/calls", {"caller": [str(world["canvasser_id"])]})
+    assert "No reminder calls for you right now." in client.get("/turnout/calls").get_data(as_text=True)
+    client.post_form("/logout")
+    client.login(world["canvasser"])
+    page = client.get("/turnout/calls").get_data(as_text=True)
+    assert f"/turnout/action/{world['action']}/calls/mine" in page and "Délégation chez le bailleur" in page

@@ -94,3 +94,16 @@ def test_sent_mail_is_purged_after_the_retention_period(app, runner, smtp):
         assert mail.purge_sent(later) == 1
         db.session.commit()
         assert db.session.scalar(select(OutgoingMail.id)) is None
+
+
+def test_new_invitation_link_is_emailed_again(app, client, admin, smtp):
+    client.login(admin[1])
+    client.post_form("/admin/users/", {"email": "omar@example.org", "display_name": "Omar", "role": "canvasser"})
+    with app.app_context():
+        from organizer.auth.models import User
+
+        user_id = db.session.scalar(select(User.id).where(User.email == "omar@example.org"))
+    page = client.post_form(f"/admin/users/{user_id}/invitation").get_data(as_text=True)
+    first, second = smtp.collector.to("omar@example.org")
+    link = next(line for line in bodies(second)[0].splitlines() if "/invitation/" in line).strip()
+    assert link in page and link not in bodies(first)[0]
