@@ -103,7 +103,8 @@ def compose(
     contact = organization.contact_email if organization else None
     values = {"organization_name": org_name, "organization_contact": contact, **(context or {})}
     with outside_request(), force_locale(locale):
-        subject_text = str(subject() if callable(subject) else subject)
+        # One line: a title typed with a line break must not become a header of its own.
+        subject_text = " ".join(str(subject() if callable(subject) else subject).split())
         text = render_template(f"mail/{template}.txt", subject=subject_text, **values)
         html = render_template(f"mail/{template}.html", subject=subject_text, **values)
     message = EmailMessage(policy=email.policy.SMTP)
