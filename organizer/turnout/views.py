@@ -178,7 +178,7 @@ def record_call(call_id: int):
     entry = db.session.get(ReminderCall, call_id) or abort(404)
     event = _event_or_404("action" if entry.action_id else "meeting", entry.action_id or entry.meeting_id)
     if entry.caller_id != current_user.id and not _may_organize(event):
-        abort(403)
+        abort(404)  # someone else's call: as if it did not exist
     if not FlaskForm().validate_on_submit():
         abort(400)
     outcome = request.form.get("outcome")

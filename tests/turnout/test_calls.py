@@ -118,7 +118,7 @@ def test_caller_sees_only_their_part_and_cannot_record_anothers(app, client, wor
     ).get_data(as_text=True)
     with app.app_context():
         call_id = db.session.scalar(select(ReminderCall.id))
-    assert client.post_form(f"/turnout/calls/{call_id}", {"outcome": "coming"}).status_code == 403
+    assert client.post_form(f"/turnout/calls/{call_id}", {"outcome": "coming"}).status_code == 404
     assert client.get(f"/turnout/action/{world['action']}/calls").status_code == 403
 
 
