@@ -120,6 +120,11 @@ def test_unsubscribe_withdraws_email_consent_only_on_post(app, client, world, pu
     with app.app_context():
         sam = db.session.scalar(select(Resident).where(Resident.email == "sam@example.org"))
         assert not sam.email_consent and not sam.do_not_contact
+        sam_id = sam.id
         result = reminders.send()
         assert result["reminders"]["day_before"] == 1  # Fatima only
     assert len(smtp.collector.to("sam@example.org")) == 1
+    # The organizer sees it on the resident's page.
+    client.login(world["organizer"])
+    page = client.get(f"/residents/{sam_id}").get_data(as_text=True)
+    assert 'data-testid="email-consent">Non (' in page
