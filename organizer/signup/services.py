@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from organizer.audit import services as audit
@@ -101,9 +101,7 @@ def find_resident(data: SignupData) -> Resident | None:
         contact.append((Resident.phone == data.phone) | (Resident.phone_alt == data.phone))
     if not contact:
         return None
-    candidates = db.session.scalars(
-        select(Resident).where(contact[0] if len(contact) == 1 else contact[0] | contact[1])
-    )
+    candidates = db.session.scalars(select(Resident).where(or_(*contact)).order_by(Resident.id))
     wanted = name_key(data.first_name, data.last_name)
     first = fold(data.first_name)
     for resident in candidates:

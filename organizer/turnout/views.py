@@ -110,6 +110,7 @@ def organize(kind: str, event_id: int):
             )
             return redirect(url_for("turnout.organize", kind=kind, event_id=event_id))
     rows = calls.entries(event)
+    audit.record_now("turnout.call_list_view", event.record, caller="all", rows=len(rows))
     assigned = {entry.caller_id for entry in rows if entry.caller_id}
     default = assigned or _team_ids(event) or {current_user.id}
     return render_template(
