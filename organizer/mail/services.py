@@ -101,7 +101,8 @@ def compose(
     organization = current_organization()
     org_name = organization.name if organization else current_app.config["ORGANIZATION_NAME"]
     contact = organization.contact_email if organization else None
-    values = {"organization_name": org_name, "organization_contact": contact, **(context or {})}
+    # Every message says how to reach the organization: its contact address, else the one it writes from.
+    values = {"organization_name": org_name, "organization_contact": contact or sender_address(), **(context or {})}
     with outside_request(), force_locale(locale):
         # One line: a title typed with a line break must not become a header of its own.
         subject_text = " ".join(str(subject() if callable(subject) else subject).split())
