@@ -17,6 +17,7 @@ from organizer.extensions import db
 from organizer.printing.pdf import pdf_response, render_pdf
 from organizer.residents.models import Resident
 from organizer.turnout import calls, services
+from organizer.turnout import timeline as _timeline  # noqa: F401 - registers the residents' timeline source
 from organizer.turnout.formatting import event_when
 from organizer.turnout.models import OUTCOMES, ReminderCall
 

@@ -192,3 +192,18 @@ def test_my_calls_menu_lists_upcoming_lists_with_my_calls(app, client, world):
     client.login(world["canvasser"])
     page = client.get("/turnout/calls").get_data(as_text=True)
     assert f"/turnout/action/{world['action']}/calls/mine" in page and "Délégation chez le bailleur" in page
+
+
+def test_home_panel_and_resident_timeline_show_the_calls(app, client, world):
+    people = _people(app, world)
+    client.login(world["organizer"])
+    client.post_form(f"/turnout/action/{world['action']}/calls", {"caller": [str(world["organizer_id"])]})
+    home = client.get("/").get_data(as_text=True)
+    assert "Calls to make" in home and "Délégation chez le bailleur (4)" in home
+    with app.app_context():
+        call = db.session.scalar(select(ReminderCall).where(ReminderCall.resident_id == people["Chloé"]))
+        call_id, version = call.id, call.version
+    client.post_form(f"/turnout/calls/{call_id}", {"outcome": "maybe", "note": "Garde d'enfants", "version": version})
+    assert "Délégation chez le bailleur (3)" in client.get("/").get_data(as_text=True)
+    page = client.get(f"/residents/{people['Chloé']}").get_data(as_text=True)
+    assert "Reminder call: Délégation chez le bailleur" in page and "Maybe · Garde d&#39;enfants" in page
