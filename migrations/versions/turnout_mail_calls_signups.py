@@ -83,6 +83,8 @@ def upgrade():
     sa.Column('note', sa.Text(), nullable=True),
     sa.Column('bringing', sa.Integer(), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('round', sa.Integer(), server_default='1', nullable=False),
+    sa.Column('previous_outcome', sa.String(length=12), nullable=True),
     sa.Column('called_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('called_by_id', sa.Integer(), nullable=True),
     sa.Column('commitment_id', sa.Integer(), nullable=True),

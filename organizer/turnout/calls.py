@@ -153,6 +153,21 @@ def build(event: Event, caller_ids: list[int]) -> dict:
     return {"added": added, "shared": len(open_entries), "callers": dict(load)}
 
 
+def new_round(event: Event) -> int:
+    """Call again the day before: those who said coming, maybe or did not answer go back on the list, with
+    what they said last time; wrong numbers, refusals and do-not-call stay closed. Returns how many reopen."""
+    reopened = 0
+    for entry in db.session.scalars(
+        select(ReminderCall).where(event.column == event.id, ReminderCall.outcome.in_(("coming", "maybe", "no_answer")))
+    ):
+        entry.previous_outcome, entry.outcome = entry.outcome, None
+        entry.round += 1
+        reopened += 1
+    db.session.flush()
+    audit.record(f"turnout.new_round_{event.kind}", event.record, reopened=reopened)
+    return reopened
+
+
 def progress(event: Event) -> dict:
     """Counts by outcome (None: not called yet) and per caller, for the organizer's view."""
     rows = db.session.execute(

@@ -43,6 +43,9 @@ class ReminderCall(VersionedMixin, db.Model):
     # How many people they promised to bring along (a commitment is recorded for it).
     bringing: Mapped[int] = mapped_column(Integer, default=0)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # Ask, then call again the day before: a new round reopens the list and keeps what they said last time.
+    round: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    previous_outcome: Mapped[str | None] = mapped_column(String(12))
     called_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     called_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     commitment_id: Mapped[int | None] = mapped_column(ForeignKey("commitments.id", ondelete="SET NULL"))

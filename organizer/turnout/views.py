@@ -93,6 +93,11 @@ def organize(kind: str, event_id: int):
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
+        if request.form.get("round") == "new":
+            reopened = calls.new_round(event)
+            db.session.commit()
+            flash(_("%(count)s people to call again.", count=reopened), "success")
+            return redirect(url_for("turnout.organize", kind=kind, event_id=event_id))
         valid = {user.id for user in users}
         caller_ids = [int(v) for v in request.form.getlist("caller") if v.isdigit() and int(v) in valid]
         if not caller_ids:

@@ -207,3 +207,31 @@ def test_home_panel_and_resident_timeline_show_the_calls(app, client, world):
     assert "Délégation chez le bailleur (3)" in client.get("/").get_data(as_text=True)
     page = client.get(f"/residents/{people['Chloé']}").get_data(as_text=True)
     assert "Reminder call: Délégation chez le bailleur" in page and "Maybe · Garde d&#39;enfants" in page
+
+
+def test_new_round_the_day_before_reopens_coming_maybe_and_no_answer(app, client, world):
+    people = _people(app, world)
+    client.login(world["organizer"])
+    url = f"/turnout/action/{world['action']}/calls"
+    client.post_form(url, {"caller": [str(world["organizer_id"])]})
+    with app.app_context():
+        calls = {r.resident_id: (r.id, r.version) for r in db.session.scalars(select(ReminderCall))}
+    for name, outcome in (
+        ("Amel", "coming"),
+        ("Bruno", "no_answer"),
+        ("Chloé", "not_coming"),
+        ("Denis", "wrong_number"),
+    ):
+        call_id, version = calls[people[name]]
+        client.post_form(f"/turnout/calls/{call_id}", {"outcome": outcome, "version": version, "bringing": "1"})
+    client.post_form(url, {"round": "new"})
+    with app.app_context():
+        rows = {r.resident_id: r for r in db.session.scalars(select(ReminderCall))}
+        assert (rows[people["Amel"]].outcome, rows[people["Amel"]].previous_outcome) == (None, "coming")
+        assert rows[people["Amel"]].round == 2 and rows[people["Amel"]].bringing == 1
+        assert rows[people["Bruno"]].outcome is None
+        assert rows[people["Chloé"]].outcome == "not_coming" and rows[people["Denis"]].outcome == "wrong_number"
+        # The RSVP and the commitment stay while they are called again.
+        assert db.session.scalar(select(Attendee.rsvp).where(Attendee.resident_id == people["Amel"])) == "yes"
+    mine = client.get(f"{url}/mine").get_data(as_text=True)
+    assert "Last time: Coming · brings 1" in mine
