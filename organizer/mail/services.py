@@ -168,9 +168,13 @@ def dispatch(user_id: int | None = None) -> None:
     )
     if busy:
         return
-    job = create_job(JOB_KIND, {}, user_id)
-    db.session.commit()
-    launch(job.id)
+    try:
+        job = create_job(JOB_KIND, {}, user_id)
+        db.session.commit()
+        launch(job.id)
+    except Exception:  # noqa: BLE001 - the mail is committed: the next job or cron run sends it
+        db.session.rollback()
+        current_app.logger.exception("could not start the mail job; queued mail waits for the next run")
 
 
 def _retry_delays() -> list[int]:
