@@ -4,25 +4,24 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm.exc import StaleDataError
 
-from organizer.audit import services as audit
 from organizer.auth.permissions import require_role
 from organizer.campaigns import calendar, services
 from organizer.campaigns.forms import ActionForm, ButtonForm, EvaluationForm, RsvpForm, WalkInForm
-from organizer.campaigns.models import ACTION_KINDS, INFLUENCE_RANGE, RSVP_ANSWERS, STANCE_RANGE, Action, Campaign
+from organizer.campaigns.models import INFLUENCE_RANGE, RSVP_ANSWERS, STANCE_RANGE, Action, Campaign
 from organizer.campaigns.views_common import (
     EDITORS,
     READERS,
     _action_or_404,
     _campaign_or_404,
-    _conflict,
     _require_edit,
     _sorted_links,
     _timezone,
 )
 from organizer.extensions import db
+from organizer.kernel.contributions import sections_for
 from organizer.kernel.routes import Routes
+from organizer.kernel.unit_of_work import check_version, commit, unit_of_work
 from organizer.residents.models import Resident
 from organizer.residents.normalize import fold
 
@@ -76,8 +75,7 @@ def new_action(campaign_id: int):
     form = _action_form(campaign)
     if form.validate_on_submit():
         action = _save_action_from(form, campaign, None)
-        audit.record("action.create", action)
-        db.session.commit()
+        commit()
         flash(_("Action planned."), "success")
         return redirect(url_for("campaigns.action", action_id=action.id))
     if request.method == "GET":
@@ -122,28 +120,16 @@ def action(action_id: int):
         links=_sorted_links(action.campaign),
         influence_range=list(reversed(INFLUENCE_RANGE)),
         stance_range=list(STANCE_RANGE),
+        # What other features show here (turnout's figures and calls, the public sign-up page).
+        sections=sections_for("campaigns.action", action, current_user),
     )
 
 
-def _action_conflict(form: ActionForm, action: Action):
-    rows = []
-    for name in ("kind", "title", "place", "turnout_goal", "description"):
-        mine, theirs = getattr(form, name).data, getattr(action, name)
-        if name == "kind":
-            mine, theirs = ACTION_KINDS.get(mine, mine), ACTION_KINDS.get(theirs, theirs)
-        rows.append((getattr(form, name).label.text, "" if mine is None else str(mine), theirs or ""))
-    local_start = services.utc_to_local(action.starts_at, _timezone())
-    rows.append((form.starts_at.label.text, str(form.starts_at.data or ""), str(local_start or "")))
-    mine_demands = " / ".join(f"{row.text.data} ({row.answer.data})" for row in form.demands if row.text.data)
-    theirs_demands = " / ".join(f"{d.text} ({d.answer})" for d in action.demands)
-    rows.append((_("Demands"), mine_demands, theirs_demands))
-    return _conflict(
-        _("%(title)s was changed while you were editing it", title=action.title),
-        rows,
-        url_for("campaigns.edit_action", action_id=action.id),
-        url_for("campaigns.action", action_id=action.id),
-        action.version,
-    )
+def _action_rows(form: ActionForm, saved: Action) -> list[tuple[str, str, str]]:
+    """The demands, which the conflict page cannot read from the form's fields by itself."""
+    mine = " / ".join(f"{row.text.data} ({row.answer.data})" for row in form.demands if row.text.data)
+    theirs = " / ".join(f"{d.text} ({d.answer})" for d in saved.demands)
+    return [(_("Demands"), mine or "—", theirs or "—")]
 
 
 @routes.route("/actions/<int:action_id>/edit", methods=["GET", "POST"])
@@ -160,15 +146,15 @@ def edit_action(action_id: int):
     form = _action_form(campaign, action, formdata=request.form)
     if not form.validate_on_submit():
         return render_template("campaigns/action_edit.html", form=form, campaign=campaign, action=action)
-    if form.version.data != str(action.version):
-        return _action_conflict(form, action)
-    try:
+    with unit_of_work(
+        action,
+        form,
+        rows=lambda saved: _action_rows(form, saved),
+        title=_("%(title)s was changed while you were editing it", title=action.title),
+        cancel_url=url_for("campaigns.action", action_id=action.id),
+    ):
+        check_version(action, form.version.data)
         _save_action_from(form, campaign, action)
-        audit.record("action.update", action)
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        return _action_conflict(form, _action_or_404(action_id))
     flash(_("Action saved."), "success")
     return redirect(url_for("campaigns.action", action_id=action.id))
 
@@ -185,9 +171,8 @@ def add_attendee(action_id: int):
     resident = db.session.get(Resident, int(form.resident_id.data)) or abort(404)
     check_in = request.form.get("check_in") == "1"
     rsvp = request.form.get("rsvp") if request.form.get("rsvp") in RSVP_ANSWERS else None
-    attendee = services.add_resident(action, resident.id, rsvp=rsvp, attended=check_in)
-    audit.record("action.attendee", action, attendee=attendee.id, checked_in=check_in)
-    db.session.commit()
+    services.add_resident(action, resident.id, rsvp=rsvp, attended=check_in)
+    commit()
     if check_in:
         flash(_("%(name)s is checked in.", name=resident.display_name), "success")
     else:
@@ -206,8 +191,7 @@ def walk_in(action_id: int):
         flash(" ".join(str(error) for errors in form.errors.values() for error in errors), "error")
         return redirect(url_for("campaigns.action", action_id=action.id) + "#walk-in")
     attendee = services.add_walk_in(action, form.name.data, phone=form.phone.data, consent=form.consent.data)
-    audit.record("action.attendee", action, attendee=attendee.id, walk_in=True)
-    db.session.commit()
+    commit()
     flash(_("%(name)s is checked in.", name=attendee.name), "success")
     return redirect(url_for("campaigns.action", action_id=action.id) + "#check-in")
 
@@ -221,19 +205,11 @@ def update_attendee(action_id: int, attendee_id: int):
     if not ButtonForm().validate_on_submit():
         abort(400)
     attendee = next((a for a in action.attendees if a.id == attendee_id), None) or abort(404)
-    operation = request.form.get("op")
-    if operation == "check_in":
-        services.set_attended(attendee, True)
-    elif operation == "undo":
-        services.set_attended(attendee, False)
-    elif operation in RSVP_ANSWERS:
-        attendee.rsvp = operation
-    elif operation == "remove":
-        action.attendees.remove(attendee)
-    else:
+    operation = request.form.get("op", "")
+    if operation not in (*services.ATTENDEE_OPERATIONS, *RSVP_ANSWERS):
         abort(400)
-    audit.record("action.attendee", action, attendee=attendee_id, op=operation)
-    db.session.commit()
+    services.update_attendee(action, attendee, operation)
+    commit()
     return redirect(url_for("campaigns.action", action_id=action.id) + f"#attendee-{attendee_id}")
 
 
@@ -255,6 +231,7 @@ def _action_page_with(action: Action, evaluation_form: EvaluationForm) -> str:
         links=_sorted_links(action.campaign),
         influence_range=list(reversed(INFLUENCE_RANGE)),
         stance_range=list(STANCE_RANGE),
+        sections=sections_for("campaigns.action", action, current_user),
     )
 
 
@@ -289,18 +266,9 @@ def evaluate(action_id: int):
         if errors:
             flash(_("Invalid influence or stance for: %(names)s.", names=", ".join(errors)), "error")
         return _action_page_with(action, form)
-    try:
+    with unit_of_work(action, form, cancel_url=url_for("campaigns.action", action_id=action.id) + "#evaluation"):
         data = {name: getattr(form, name).data for name in services.EVALUATION_FIELDS}
-        changes = services.evaluate(action, data, moves)
-        audit.record("action.evaluate", action, power_changes=len(changes))
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        flash(
-            _("Someone else saved this action at the same moment: yours was not saved. Check and send it again."),
-            "error",
-        )
-        return _action_page_with(_action_or_404(action_id), form), 409
+        services.evaluate(action, data, moves)
     flash(_("Evaluation saved."), "success")
     return redirect(url_for("campaigns.action", action_id=action.id) + "#evaluation")
 

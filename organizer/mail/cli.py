@@ -6,10 +6,7 @@ import click
 from flask.cli import AppGroup
 
 from organizer.extensions import db
-from organizer.mail import (
-    jobs,  # noqa: F401 - registers the sending job
-    services,
-)
+from organizer.mail import services
 
 mail_cli = AppGroup("mail", help="Outgoing e-mail.")
 

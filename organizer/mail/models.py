@@ -2,13 +2,15 @@
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from organizer.db import utcnow
 from organizer.extensions import db
+from organizer.kernel.time import UTCDateTime
 
-# queued: waiting (or waiting for a retry); sending: claimed by a worker; sent; failed: gave up after retries.
+# Labels in labels.py. queued: waiting (or waiting for a retry); sending: claimed by a worker; sent;
+# failed: gave up after retries.
 MAIL_STATES = ("queued", "sending", "sent", "failed")
 
 
@@ -32,6 +34,6 @@ class OutgoingMail(db.Model):
     state: Mapped[str] = mapped_column(String(10), default="queued")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(String(500))
-    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -1,7 +1,8 @@
 """Compose e-mail in the reader's language, queue it, and send what is due with retries.
 
-Nothing is sent during a request: pages queue messages (compose) and start a background job (dispatch);
-the job, `flask mail send` and `flask reminders send` all call deliver_due()."""
+Nothing is sent during a request: pages queue messages (compose) with the job that sends them (sending_job),
+commit, then start it (start_sending); the job, `flask mail send` and `flask reminders send` all call
+deliver_due()."""
 
 import email.policy
 import smtplib
@@ -16,8 +17,11 @@ from flask import current_app, has_request_context, render_template, request
 from flask_babel import force_locale
 from sqlalchemy import delete, select, update
 
+from organizer.core.services import current_organization
 from organizer.db import utcnow, write_intent
 from organizer.extensions import db
+from organizer.jobs.models import Job
+from organizer.jobs.services import create_job, launch
 from organizer.mail import transport
 from organizer.mail.models import OutgoingMail
 
@@ -96,8 +100,6 @@ def compose(
     same dedupe_key was already queued: reminders are sent once however often cron runs."""
     if dedupe_key and db.session.scalar(select(OutgoingMail.id).where(OutgoingMail.dedupe_key == dedupe_key)):
         return None
-    from organizer.core.services import current_organization
-
     organization = current_organization()
     org_name = organization.name if organization else current_app.config["ORGANIZATION_NAME"]
     contact = organization.contact_email if organization else None
@@ -153,24 +155,28 @@ def compose(
     return mail
 
 
-def dispatch(user_id: int | None = None) -> None:
-    """Start the background job that sends queued mail (after the caller committed the mail).
+def sending_job(user_id: int | None = None):
+    """Queue the background job that sends queued mail (add + flush, with the mail; the caller commits, then
+    calls start_sending), or None when one is already waiting or sending.
 
     No second job while one is waiting or sending: it goes on until no mail is left, so a burst of sign-ups
     starts one job, not one per message. A job older than JOB_LEASE is presumed dead and does not count."""
-    from organizer.jobs.models import Job
-    from organizer.jobs.services import create_job, launch
-
     busy = db.session.scalar(
         select(Job.id)
         .where(Job.kind == JOB_KIND, Job.state.in_(("queued", "running")), Job.created_at > utcnow() - JOB_LEASE)
         .limit(1)
     )
     if busy:
+        return None
+    return create_job(JOB_KIND, {}, user_id)
+
+
+def start_sending(job) -> None:
+    """After the commit: start the sending job, if one was queued. A page whose job cannot start still answers:
+    the mail is committed, and the next job or cron run (`flask reminders send`, `flask mail send`) sends it."""
+    if job is None:
         return
     try:
-        job = create_job(JOB_KIND, {}, user_id)
-        db.session.commit()
         launch(job.id)
     except Exception:  # noqa: BLE001 - the mail is committed: the next job or cron run sends it
         db.session.rollback()

@@ -11,12 +11,13 @@ from organizer.audit import services as audit
 from organizer.auth.models import Role
 from organizer.auth.permissions import require_role
 from organizer.extensions import db
-from organizer.jobs.views import JOB_LABELS, SUMMARY_LABELS
-from organizer.mail import (
-    jobs,  # noqa: F401 - registers the sending job
-    services,
-    transport,
-)
+from organizer.jobs import views as job_views
+from organizer.kernel.unit_of_work import commit
+
+# Registers the sending job on import, as every job kind still does: declaring job kinds as contributions
+# (organizer.kernel.contributions.JobKind) is the job queue's part.
+from organizer.mail import jobs as _jobs  # noqa: F401
+from organizer.mail import labels, services, transport
 from organizer.mail.models import OutgoingMail
 
 bp = Blueprint("mail", __name__)
@@ -24,9 +25,8 @@ URL_PREFIX = "/admin/mail"
 NAVIGATION = [("mail.index", _l("E-mail"), (Role.ADMIN,), 92)]
 PAGE_SIZE = 100
 
-JOB_LABELS[services.JOB_KIND] = _l("Sending e-mail")
-SUMMARY_LABELS.update({"sent": _l("Sent"), "retry": _l("To try again"), "failed": _l("Failed")})
-STATE_LABELS = {"queued": _l("Waiting"), "sending": _l("Sending"), "sent": _l("Sent"), "failed": _l("Failed")}
+job_views.JOB_LABELS[services.JOB_KIND] = labels.JOB_LABEL
+job_views.SUMMARY_LABELS.update(labels.SUMMARY_LABELS)
 
 
 @bp.route("/")
@@ -41,7 +41,7 @@ def index():
         "mail/outbox.html",
         counts=counts,
         messages=messages,
-        state_labels=STATE_LABELS,
+        state_labels=labels.STATE_LABELS,
         smtp=transport.smtp_configured(),
         folder=transport.outbox_folder(),
         form=FlaskForm(),
@@ -56,8 +56,8 @@ def retry():
         abort(400)
     count = services.retry_failed()
     audit.record("mail.retry", None, messages=count)
-    db.session.commit()
-    if count:
-        services.dispatch(current_user.id)
+    job = services.sending_job(current_user.id) if count else None
+    commit()
+    services.start_sending(job)
     flash(_("%(count)s message(s) will be sent again.", count=count), "success")
     return redirect(url_for("mail.index"))

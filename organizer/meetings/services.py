@@ -9,6 +9,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from organizer.extensions import db
+from organizer.kernel.time import aware_utc
 from organizer.meetings import timing
 from organizer.meetings.models import (
     ITEM_KINDS,
@@ -25,16 +26,14 @@ from organizer.meetings.templates_builtin import BUILTIN_TEMPLATES
 from organizer.residents.models import Resident
 from organizer.residents.normalize import fold
 
+# Stored moments are aware UTC already (kernel.time.UTCDateTime); the old name stays for callers.
+as_utc = aware_utc
+
 
 # --- time zones -------------------------------------------------------------------------------------------
-def as_utc(value: datetime) -> datetime:
-    """SQLite hands back naive datetimes: they were stored in UTC."""
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
 def to_local(value: datetime) -> datetime:
     """A stored time in the organization's time zone."""
-    return as_utc(value).astimezone(get_timezone())
+    return aware_utc(value).astimezone(get_timezone())
 
 
 def from_local(day: date, at: time) -> datetime:

@@ -17,20 +17,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
 
+from organizer.residents.labels import CONSENT_LABELS, STAGE_LABELS
 from organizer.residents.normalize import phone_e164
-
-STAGE_LABELS = {
-    "contact": _l("Contact"),
-    "supporter": _l("Supporter"),
-    "volunteer": _l("Volunteer"),
-    "leader": _l("Leader"),
-    "core_leader": _l("Core leader"),
-}
-CONSENT_LABELS = {
-    "consent": _l("Consent"),
-    "legitimate_interest": _l("Legitimate interest"),
-    "membership": _l("Membership"),
-}
 
 
 def _phone(form, field):

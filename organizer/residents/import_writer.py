@@ -151,7 +151,7 @@ class _Writer:
         _executemany(model.__table__, rows)
         return ids
 
-    def write(self, records: list[dict]) -> None:
+    def write(self, records: list[dict]) -> None:  # noqa: C901 - the bulk write in its order (addresses, households, residents, tags), kept whole
         report = self.report
         address_only = self.fmt in ADDRESS_ONLY_FORMATS
         # 1. addresses

@@ -49,7 +49,7 @@ __all__ = [
 PROGRESS_EVERY = 1000  # rows checked between two progress reports of a background import
 
 
-def run_import(
+def run_import(  # noqa: C901 - the import's steps in order (read, map, check rows, write or dry run), read in one place
     data: bytes,
     filename: str = "",
     *,

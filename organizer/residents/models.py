@@ -6,7 +6,6 @@ from sqlalchemy import (
     Boolean,
     Column,
     Date,
-    DateTime,
     Float,
     ForeignKey,
     Index,
@@ -20,6 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from organizer.db import TimestampMixin, VersionedMixin
 from organizer.extensions import db
+from organizer.kernel.time import UTCDateTime
 
 LEADERSHIP_STAGES = ("contact", "supporter", "volunteer", "leader", "core_leader")
 CONSENT_BASES = ("consent", "legitimate_interest", "membership")
@@ -37,6 +37,18 @@ resident_issues = Table(
     Column("resident_id", ForeignKey("residents.id", ondelete="CASCADE"), primary_key=True),
     Column("issue_id", ForeignKey("issues.id", ondelete="CASCADE"), primary_key=True),
 )
+
+
+class Issue(TimestampMixin, db.Model):
+    """A problem people named (rent, street lighting, school canteen): the listening report's unit."""
+
+    __tablename__ = "issues"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    # Accent- and case-free name: "loyers" and "Loyers" are one issue.
+    key: Mapped[str] = mapped_column(String(120), unique=True)
+    description: Mapped[str | None] = mapped_column(Text)
 
 
 class Address(TimestampMixin, db.Model):
@@ -141,9 +153,9 @@ class Resident(TimestampMixin, VersionedMixin, db.Model):
     # May we e-mail them (confirmations, reminders)? Given with the box on a public sign-up page, withdrawn by
     # the unsubscribe link of any message; do_not_contact (an objection) overrides it.
     email_consent: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
-    email_consent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    do_not_contact_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    last_contacted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    email_consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    do_not_contact_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_contacted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     point_person_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

@@ -16,28 +16,26 @@ from sqlalchemy.orm import selectinload
 from organizer.audit import services as audit
 from organizer.auth.models import User
 from organizer.auth.permissions import require_recent_auth, require_role
-from organizer.conversations.models import Issue
 from organizer.extensions import db
+from organizer.jobs import services as jobs
 from organizer.jobs.models import Job
+from organizer.kernel.unit_of_work import commit, unit_of_work
 from organizer.residents import (
     exporting,
-    history,  # noqa: F401 - registers the timeline source
     import_jobs,
     importing,
     services,
 )
 from organizer.residents.forms import (
-    CONSENT_LABELS,
-    STAGE_LABELS,
     BulkTagForm,
     ImportConfirmForm,
     ImportUploadForm,
     MergeForm,
     ResidentForm,
 )
-from organizer.residents.models import Household, Resident, Tag
+from organizer.residents.labels import CONSENT_LABELS, STAGE_LABELS
+from organizer.residents.models import Address, Household, Issue, Resident, Tag
 from organizer.residents.timeline import timeline_for
-from organizer.turfs.models import Turf
 
 bp = Blueprint("residents", __name__)
 bp.add_app_template_global(services.full_address, "full_address")
@@ -84,7 +82,9 @@ def _choices():
     # (id, name) rows, not objects: a city has hundreds of turfs, and the list page is the busiest page.
     tags = db.session.execute(select(Tag.id, Tag.name).order_by(Tag.name)).all()
     issues = db.session.execute(select(Issue.id, Issue.name).order_by(Issue.name)).all()
-    turfs = db.session.execute(select(Turf.id, Turf.name).order_by(Turf.name)).all()
+    # Turfs are a layer above residents: reached through Address.turf's mapped class, not imported.
+    turf = Address.turf.property.mapper.class_
+    turfs = db.session.execute(select(turf.id, turf.name).order_by(turf.name)).all()
     return tags, issues, turfs
 
 
@@ -126,7 +126,7 @@ def bulk_tag():
         flash(_("Tick at least one resident."), "error")
     else:
         count = services.bulk_tag(current_user, ids, form.tag.data, remove=form.action.data == "remove")
-        db.session.commit()
+        commit()
         flash(_("Tag “%(tag)s” changed on %(count)s resident(s).", tag=form.tag.data, count=count), "success")
     keep = ("q", "turf", "tag_filter", "issue", "support", "stage", "contacted", "dnc")
     back = {("tag" if k == "tag_filter" else k): v for k, v in request.form.items() if k in keep and v}
@@ -172,7 +172,7 @@ def new():
         db.session.refresh(resident, ["tags", "issues"])
         services.set_tags(resident, _split_tags(form.tags.data))
         services.set_issues(resident, form.issues.data or [])
-        db.session.commit()
+        commit()
         flash(_("%(name)s was added.", name=resident.display_name), "success")
         return redirect(url_for("residents.show", resident_id=resident.id))
     if request.method == "GET":
@@ -249,7 +249,13 @@ def edit(resident_id: int):
     if form.validate_on_submit():
         expected = _int(form.version.data)
         values = _resident_values(form)
-        try:
+        sees_sensitive = services.sees_sensitive(current_user)
+        with unit_of_work(
+            resident,
+            form,
+            title=_("Someone else saved %(name)s while you were editing", name=resident.display_name),
+            hide=lambda saved: () if sees_sensitive or not saved.note_sensitive else ("note",),
+        ):
             services.update_resident(
                 resident,
                 values,
@@ -260,24 +266,6 @@ def edit(resident_id: int):
             )
             services.set_tags(resident, _split_tags(form.tags.data))
             services.set_issues(resident, form.issues.data or [])
-            db.session.commit()
-        except services.VersionConflict:
-            db.session.rollback()
-            current = _load(resident_id)
-            theirs = services.snapshot(current)
-            return (
-                render_template(
-                    "residents/conflict.html",
-                    resident=current,
-                    theirs=theirs,
-                    mine=values,
-                    fields=[k for k in services.RESIDENT_FIELDS if k in values],
-                    form=form,
-                    sees_sensitive=services.sees_sensitive(current_user),
-                    current_version=current.version,
-                ),
-                409,
-            )
         flash(_("Saved."), "success")
         return redirect(url_for("residents.show", resident_id=resident.id))
     return render_template("residents/edit.html", form=form, resident=resident, support_enabled=support_enabled)
@@ -323,7 +311,7 @@ def merge():
     if keep is None or other is None:
         abort(404)
     services.merge_residents(keep, other, by=current_user)
-    db.session.commit()
+    commit()
     flash(_("Merged: %(name)s keeps the history of both.", name=keep.display_name), "success")
     return redirect(url_for("residents.show", resident_id=keep.id))
 
@@ -346,7 +334,7 @@ def export():
         data, count = exporting.to_csv(query, delimiter=delimiter, support_enabled=support_enabled)
         mimetype = "text/csv; charset=utf-8"
     audit.record("residents.export", None, count=count, format=fmt, filters=_filter_args(filters))
-    db.session.commit()
+    commit()
     return Response(
         data,
         mimetype=mimetype,
@@ -383,8 +371,6 @@ def _save_meta(token: str, meta: dict) -> None:
 
 def _start(kind: str, token: str, meta: dict, **extra):
     """Queue the check or the import of the stashed file, then show its progress page."""
-    from organizer.jobs import services as jobs
-
     params = {
         "token": token,
         "folder": str(_import_folder().resolve()),
@@ -396,7 +382,7 @@ def _start(kind: str, token: str, meta: dict, **extra):
     job = jobs.create_job(kind, params, current_user.id)
     meta["check_job" if kind == import_jobs.CHECK else "import_job"] = job.id
     _save_meta(token, meta)
-    db.session.commit()
+    commit()
     jobs.launch(job.id)
     return redirect(url_for("jobs.show", job_id=job.id))
 

@@ -2,7 +2,7 @@
 
 import secrets
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import func, or_, select
@@ -10,10 +10,11 @@ from sqlalchemy.orm import selectinload
 
 from organizer.audit import services as audit
 from organizer.auth.models import LoginAttempt
-from organizer.campaigns import services as campaigns
 from organizer.campaigns.models import Action, Attendee
 from organizer.db import utcnow
 from organizer.extensions import db
+from organizer.kernel.time import aware_utc, local_today
+from organizer.mail import services as mail
 from organizer.residents import services as residents
 from organizer.residents.models import Resident
 from organizer.residents.normalize import fold, name_key, phone_e164
@@ -22,6 +23,11 @@ from organizer.turnout.models import Signup, SignupPage
 
 # Sign-up attempts are kept in the login attempts' table (one store for every throttle), under this prefix.
 THROTTLE_PREFIX = "signup:"
+
+
+def public_url(code: str) -> str:
+    """The short link printed on flyers."""
+    return mail.external_url("signup.page", code=code)
 
 
 def page_for(action_id: int) -> SignupPage | None:
@@ -56,7 +62,7 @@ def load_published(code: str) -> tuple[SignupPage, Action] | None:
 
 def is_open(action: Action) -> bool:
     """Sign-ups close when the action starts."""
-    return campaigns.as_utc(action.starts_at) > utcnow()
+    return aware_utc(action.starts_at) > utcnow()
 
 
 def throttled(ip: str, action_id: int) -> bool:
@@ -144,7 +150,7 @@ def sign_up(action: Action, data: SignupData, consent_text: str, public_url: str
         resident.phone = resident.phone or data.phone
     # The box they ticked is the consent: its date, how, and (with an e-mail) consent to write to them.
     resident.consent_basis = resident.consent_basis or "consent"
-    resident.consent_date = date.today()
+    resident.consent_date = local_today()
     resident.consent_method = f"Page d’inscription publique : « {consent_text} »"[:200]
     if data.email and not resident.email_consent:
         resident.email_consent, resident.email_consent_at = True, utcnow()

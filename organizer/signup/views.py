@@ -3,7 +3,7 @@
 import io
 
 import segno
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -16,6 +16,7 @@ from organizer.campaigns import services as campaigns
 from organizer.campaigns.models import Attendee
 from organizer.core.services import organization_name
 from organizer.extensions import db
+from organizer.kernel.unit_of_work import commit
 from organizer.mail import services as mail
 from organizer.printing.pdf import pdf_response, render_pdf
 from organizer.residents.models import Resident
@@ -36,11 +37,6 @@ def consent_text() -> str:
         "and to tell me about what follows. I can unsubscribe or ask for their deletion at any time.",
         organization=organization_name(),
     )
-
-
-def public_url(code: str) -> str:
-    """The short link printed on flyers."""
-    return mail.external_url("signup.page", code=code)
 
 
 @bp.route("/s/<code>", methods=["GET", "POST"])
@@ -64,26 +60,31 @@ def page(code: str):
         services.count_attempt(ip, action.id)
         if form.website.data:  # only robots see (and fill) this field: pretend it worked, keep nothing
             audit.record("signup.honeypot", action)
-            db.session.commit()
+            commit()
             return redirect(url_for("signup.thanks", code=code))
         if form.validate_on_submit():
             data = services.clean(form)
             data.locale = str(get_locale() or "")
             try:
-                services.sign_up(action, data, consent_text(), public_url(code))
-                db.session.commit()
+                job = _sign_up(action, data, code)
             except IntegrityError:
                 # The same person's second click, committed a moment earlier (PostgreSQL): sign up again on top.
                 db.session.rollback()
-                action = services.load_published(code)[1]
-                services.sign_up(action, data, consent_text(), public_url(code))
-                db.session.commit()
-            mail.dispatch()
+                job = _sign_up(services.load_published(code)[1], data, code)
+            mail.start_sending(job)
             return redirect(url_for("signup.thanks", code=code))
-        db.session.commit()  # the attempt counts even when the form was wrong
+        commit()  # the attempt counts even when the form was wrong
     return render_template(
         "signup/page.html", action=action, form=form, code=code, is_open=is_open, consent=consent_text()
     )
+
+
+def _sign_up(action, data, code: str):
+    """Sign up, queue the confirmation and the job that sends it, commit; the job is started after the commit."""
+    services.sign_up(action, data, consent_text(), services.public_url(code))
+    job = mail.sending_job()
+    commit()
+    return job
 
 
 @bp.route("/s/<code>/merci")
@@ -99,7 +100,7 @@ def thanks(code: str):
 def ics(code: str):
     """The action as a calendar file, for the public (no team link, no turnout figures)."""
     found = services.load_published(code) or abort(404)
-    body = mailing.resident_ics(found[1], public_url(code))
+    body = mailing.resident_ics(found[1], services.public_url(code))
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Disposition"] = f'attachment; filename="action-{found[1].id}.ics"'
     return response
@@ -121,7 +122,7 @@ def cancel(token: str):
         if not form.validate_on_submit():
             abort(400)
         services.cancel(attendee)
-        db.session.commit()
+        commit()
         return render_template(
             "signup/done.html", message=_("Noted: you are no longer expected. Thank you for telling us.")
         )
@@ -139,7 +140,7 @@ def unsubscribe(token: str):
         if not form.validate_on_submit():
             abort(400)
         services.unsubscribe(resident)
-        db.session.commit()
+        commit()
         return render_template("signup/done.html", message=_("Done: you will receive no more e-mail from us."))
     return _confirm_page("signup/unsubscribe.html", already=not resident.email_consent)
 
@@ -163,7 +164,7 @@ def publish(action_id: int):
         abort(400)
     published = request.form.get("publish") == "1"
     services.set_published(action, published)
-    db.session.commit()
+    commit()
     flash(_("The public page is online.") if published else _("The public page is offline."), "success")
     return redirect(url_for("campaigns.action", action_id=action.id) + "#public-page")
 
@@ -174,7 +175,7 @@ def qr(action_id: int):
     """The short link as a QR code for flyers (SVG: sharp at any size)."""
     signup_page = services.page_for(action_id) or abort(404)
     buffer = io.BytesIO()
-    segno.make_qr(public_url(signup_page.code), error="m").save(buffer, kind="svg", scale=8, border=2)
+    segno.make_qr(services.public_url(signup_page.code), error="m").save(buffer, kind="svg", scale=8, border=2)
     return Response(buffer.getvalue(), mimetype="image/svg+xml")
 
 
@@ -186,19 +187,7 @@ def flyer(action_id: int):
     if signup_page is None or not signup_page.published:
         abort(404)
     found = services.load_published(signup_page.code) or abort(404)
-    url = public_url(signup_page.code)
+    url = services.public_url(signup_page.code)
     qr_uri = segno.make_qr(url, error="m").png_data_uri(scale=1, border=2)
     pdf = render_pdf("signup/flyer.html", action=found[1], url=url, qr=qr_uri, organization=organization_name())
     return pdf_response(pdf, f"action-{action_id}-flyer.pdf")
-
-
-@bp.app_template_global()
-def signup_panel(action) -> dict:
-    """What the action page shows about its public page: online or not, the short link."""
-    signup_page = services.page_for(action.id)
-    return {
-        "page": signup_page,
-        "url": public_url(signup_page.code) if signup_page else None,
-        "form": PublishForm(),
-        "max_per_address": current_app.config["SIGNUP_MAX_PER_ADDRESS"],
-    }

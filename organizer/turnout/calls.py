@@ -12,10 +12,10 @@ from sqlalchemy.orm import selectinload
 
 from organizer.audit import services as audit
 from organizer.campaigns.models import Action, Attendee, Campaign
-from organizer.campaigns.services import as_utc
 from organizer.conversations.models import Commitment
 from organizer.db import utcnow
 from organizer.extensions import db
+from organizer.kernel.time import aware_utc
 from organizer.meetings.models import Meeting, MeetingResident
 from organizer.residents.models import Resident
 from organizer.turnout import services
@@ -56,13 +56,13 @@ def load_event(kind: str, event_id: int) -> Event | None:
         if action is None:
             return None
         return Event(
-            "action", action.id, action.title, as_utc(action.starts_at), action.place, action.turnout_goal, action
+            "action", action.id, action.title, aware_utc(action.starts_at), action.place, action.turnout_goal, action
         )
     if kind == "meeting":
         meeting = db.session.get(Meeting, event_id)
         if meeting is None:
             return None
-        return Event("meeting", meeting.id, meeting.title, as_utc(meeting.starts_at), meeting.place, None, meeting)
+        return Event("meeting", meeting.id, meeting.title, aware_utc(meeting.starts_at), meeting.place, None, meeting)
     return None
 
 

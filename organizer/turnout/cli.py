@@ -5,7 +5,6 @@ import json
 import click
 from flask.cli import AppGroup
 
-from organizer.mail import jobs  # noqa: F401 - registers the sending job
 from organizer.turnout import reminders
 
 reminders_cli = AppGroup("reminders", help="Reminders to residents who signed up.")

@@ -1,4 +1,4 @@
-"""Dashboard panel: my reminder calls still to make."""
+"""Dashboard panel (contributions.py): my reminder calls still to make."""
 
 from datetime import UTC, date, datetime, time
 
@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 
 from organizer.campaigns.models import Action
 from organizer.extensions import db
+from organizer.kernel.contributions import Panel
 from organizer.meetings.models import Meeting
-from organizer.reports.dashboard import Panel
 from organizer.turnout.models import ReminderCall
 
 

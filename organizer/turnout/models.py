@@ -3,22 +3,15 @@ sign-up pages of actions with the sign-ups they received (their pages are in org
 
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from organizer.db import TimestampMixin, VersionedMixin, utcnow
 from organizer.extensions import db
+from organizer.kernel.time import UTCDateTime
 
-# One tap each on the phone; what each does to the RSVP is in services.OUTCOME_RSVP.
-OUTCOMES = {
-    "coming": _l("Coming"),
-    "maybe": _l("Maybe"),
-    "not_coming": _l("Not coming"),
-    "no_answer": _l("No answer"),
-    "wrong_number": _l("Wrong number"),
-    "do_not_call": _l("Do not call again"),
-}
+# One tap each on the phone (labels in labels.py); what each does to the RSVP is in calls.OUTCOME_RSVP.
+OUTCOMES = ("coming", "maybe", "not_coming", "no_answer", "wrong_number", "do_not_call")
 
 
 class ReminderCall(VersionedMixin, db.Model):
@@ -46,10 +39,10 @@ class ReminderCall(VersionedMixin, db.Model):
     # Ask, then call again the day before: a new round reopens the list and keeps what they said last time.
     round: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     previous_outcome: Mapped[str | None] = mapped_column(String(12))
-    called_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    called_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     called_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     commitment_id: Mapped[int | None] = mapped_column(ForeignKey("commitments.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     resident = relationship("Resident", lazy="raise_on_sql")
     caller = relationship("User", foreign_keys=[caller_id], lazy="raise_on_sql")
@@ -81,5 +74,5 @@ class Signup(db.Model):
     email_consent: Mapped[bool] = mapped_column(Boolean, default=False)
     # The page's language: confirmations and reminders are written in it.
     locale: Mapped[str | None] = mapped_column(String(5))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

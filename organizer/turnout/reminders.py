@@ -6,14 +6,13 @@ most once (OutgoingMail.dedupe_key), so running it often is harmless."""
 from datetime import datetime, time, timedelta
 
 from flask import current_app
-from flask_babel import get_timezone
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from organizer.campaigns.models import Action, Attendee
-from organizer.campaigns.services import as_utc
 from organizer.db import utcnow
 from organizer.extensions import db
+from organizer.kernel.time import aware_utc, to_local
 from organizer.mail import services as mail
 from organizer.mail.models import OutgoingMail
 from organizer.residents.models import Resident
@@ -26,9 +25,8 @@ MORNING_HOUR = 7
 
 def due_kind(starts_at: datetime, now: datetime) -> str | None:
     """ "day_before", "morning_of" or None for an action starting at `starts_at`, in the organization's time."""
-    zone = get_timezone()
-    start_local, now_local = as_utc(starts_at).astimezone(zone), now.astimezone(zone)
-    if now >= as_utc(starts_at):
+    start_local, now_local = to_local(starts_at), to_local(now)
+    if now >= aware_utc(starts_at):
         return None
     days = (start_local.date() - now_local.date()).days
     if days == 1:

@@ -1,4 +1,4 @@
-"""Turnout on a resident's timeline: public sign-ups and reminder calls (organizers and leaders)."""
+"""Turnout on a resident's timeline (contributions.py): public sign-ups and reminder calls (organizers and leaders)."""
 
 from flask import url_for
 from flask_babel import gettext as _
@@ -7,12 +7,12 @@ from sqlalchemy import select
 
 from organizer.campaigns.models import Action
 from organizer.extensions import db
+from organizer.kernel.contributions import TimelineEntry
 from organizer.meetings.models import Meeting
-from organizer.residents.timeline import TimelineEntry, timeline_source
-from organizer.turnout.models import OUTCOMES, ReminderCall, Signup
+from organizer.turnout.labels import OUTCOME_LABELS
+from organizer.turnout.models import ReminderCall, Signup
 
 
-@timeline_source
 def turnout_entries(resident_ids: list[int], viewer) -> list[tuple[int, TimelineEntry]]:
     """One entry per sign-up and per call made, two queries for any number of residents."""
     if not resident_ids or not viewer.has_role("organizer", "leader"):
@@ -47,6 +47,6 @@ def turnout_entries(resident_ids: list[int], viewer) -> list[tuple[int, Timeline
     )
     for resident_id, at, outcome, note, action_title, meeting_title in calls:
         title = _("Reminder call: %(title)s", title=action_title or meeting_title)
-        detail = str(OUTCOMES.get(outcome, outcome)) + (f" · {note}" if note else "")
+        detail = str(OUTCOME_LABELS.get(outcome, outcome)) + (f" · {note}" if note else "")
         entries.append((resident_id, TimelineEntry(at=at, kind="call", title=title, detail=detail)))
     return entries

@@ -6,19 +6,20 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from sqlalchemy.orm.exc import StaleDataError
 
 from organizer.audit import services as audit
 from organizer.auth.models import Role, User
 from organizer.auth.permissions import require_role
 from organizer.campaigns import services as campaigns
 from organizer.core.services import organization_name
+from organizer.db import utcnow
 from organizer.extensions import db
+from organizer.kernel.unit_of_work import check_version, commit, unit_of_work
 from organizer.printing.pdf import pdf_response, render_pdf
 from organizer.residents.models import Resident
 from organizer.turnout import calls, services
-from organizer.turnout import timeline as _timeline  # noqa: F401 - registers the residents' timeline source
 from organizer.turnout.formatting import event_when
+from organizer.turnout.labels import OUTCOME_LABELS
 from organizer.turnout.models import OUTCOMES, ReminderCall
 
 bp = Blueprint("turnout", __name__)
@@ -31,13 +32,6 @@ NAVIGATION = [("turnout.my_calls_index", _l("My calls"), CALLERS, 48)]
 @bp.app_template_filter("event_when")
 def event_when_filter(moment) -> str:
     return event_when(moment)
-
-
-@bp.app_template_global()
-def turnout_panel(action) -> dict:
-    """Goal against confirmed (live), and the call list's progress, for the action page."""
-    event = calls.Event("action", action.id, action.title, action.starts_at, action.place, action.turnout_goal, action)
-    return {"turnout": services.turnout(action), "calls": calls.progress(event), "outcomes": OUTCOMES}
 
 
 def _event_or_404(kind: str, event_id: int) -> calls.Event:
@@ -95,7 +89,7 @@ def organize(kind: str, event_id: int):
             abort(400)
         if request.form.get("round") == "new":
             reopened = calls.new_round(event)
-            db.session.commit()
+            commit()
             flash(_("%(count)s people to call again.", count=reopened), "success")
             return redirect(url_for("turnout.organize", kind=kind, event_id=event_id))
         valid = {user.id for user in users}
@@ -104,7 +98,7 @@ def organize(kind: str, event_id: int):
             flash(_("Choose at least one caller."), "error")
         else:
             result = calls.build(event, caller_ids)
-            db.session.commit()
+            commit()
             flash(
                 _(
                     "%(added)s added to the list; %(shared)s calls shared among %(callers)s callers.",
@@ -126,7 +120,7 @@ def organize(kind: str, event_id: int):
         users=users,
         checked=default,
         progress=calls.progress(event),
-        outcomes=OUTCOMES,
+        outcomes=OUTCOME_LABELS,
         form=form,
         back_url=_back_url(event),
     )
@@ -143,8 +137,6 @@ def _team_ids(event: calls.Event) -> set[int]:
 @require_role(*CALLERS)
 def my_calls_index():
     """The lists where I have calls to make (upcoming events only)."""
-    from organizer.db import utcnow
-
     rows = db.session.execute(
         select(ReminderCall.action_id, ReminderCall.meeting_id)
         .where(ReminderCall.caller_id == current_user.id)
@@ -170,7 +162,7 @@ def my_calls(kind: str, event_id: int):
         "turnout/mine.html",
         event=event,
         rows=rows,
-        outcomes=OUTCOMES,
+        outcomes=OUTCOME_LABELS,
         form=FlaskForm(),
         script=script(event),
         caller_id=caller_id,
@@ -196,19 +188,19 @@ def record_call(call_id: int):
     note = (request.form.get("note") or "")[:2000]
     version = request.form.get("version", "")
     back = url_for("turnout.my_calls", kind=event.kind, event_id=event.id, caller=entry.caller_id)
-    if version.isdigit() and int(version) != entry.version:
+
+    def called_meanwhile():
+        # The phone page again, at this person: what the other caller recorded is there to read.
         flash(_("Someone else recorded a call to this person meanwhile: check the list, then record yours."), "error")
-        return redirect(back + f"#call-{entry.id}"), 303
-    try:
+        return redirect(back + f"#call-{call_id}", 303)
+
+    with unit_of_work(entry, on_conflict=called_meanwhile):
+        if version.isdigit():  # a form without a version (an old page) records over whatever is there
+            check_version(entry, version)
         calls.record(event, entry, outcome, note=note, bringing=min(bringing, 50), by=current_user)
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        flash(_("Someone else recorded a call to this person meanwhile: check the list, then record yours."), "error")
-        return redirect(back + f"#call-{call_id}"), 303
     resident = db.session.get(Resident, entry.resident_id)
     name = resident.display_name if resident else ""
-    flash(_("%(name)s: %(outcome)s.", name=name, outcome=OUTCOMES[outcome]), "success")
+    flash(_("%(name)s: %(outcome)s.", name=name, outcome=OUTCOME_LABELS[outcome]), "success")
     return redirect(back + "#next"), 303
 
 
@@ -227,7 +219,7 @@ def call_sheet(kind: str, event_id: int):
         "turnout/sheet.html",
         event=event,
         groups=list(groups.values()),
-        outcomes=OUTCOMES,
+        outcomes=OUTCOME_LABELS,
         script=script(event),
         organization=organization_name(),
     )

@@ -5,6 +5,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from organizer.auth.models import User
+from organizer.core.services import organization_name
 from organizer.mail import services as mail
 
 
@@ -34,8 +35,6 @@ def queue_invitation(user: User, token: str, inviter: str | None = None):
 
 
 def _organization() -> str:
-    from organizer.core.services import organization_name
-
     try:
         return organization_name()
     except Exception:  # noqa: BLE001 - a fresh database without its organization row

@@ -1,16 +1,18 @@
 """Administrators manage who has access, with which role."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
 from organizer.auth import services
+from organizer.auth.matrix import RECORD_RULES, permission_matrix
 from organizer.auth.models import ROLE_LABELS, Role, User
 from organizer.auth.permissions import require_role
 from organizer.extensions import db
-from organizer.mail.services import dispatch as dispatch_mail
+from organizer.kernel.unit_of_work import commit
+from organizer.mail import services as mail
 from organizer.users import mailing
 from organizer.users.forms import CreateUserForm, RoleForm, UserActionForm
 
@@ -27,11 +29,13 @@ def _invitation_url(token: str) -> str:
     return mailing.invitation_url(token)  # the same link as in the e-mail (PUBLIC_URL when set)
 
 
-def _email_invitation(user: User, token: str) -> None:
-    # The message goes by background job after the commit; the page still shows the link to hand over.
+def _commit_with_invitation(user: User, token: str) -> None:
+    """Queue the invitation e-mail with the account, commit, then start the job that sends it (the page still
+    shows the link to hand over)."""
     mailing.queue_invitation(user, token, inviter=current_user.display_name)
-    db.session.commit()
-    dispatch_mail(current_user.id)
+    job = mail.sending_job(current_user.id)
+    commit()
+    mail.start_sending(job)
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -44,8 +48,7 @@ def index():
         user, token = services.create_user(
             form.email.data, form.display_name.data, form.role.data, created_by=current_user
         )
-        db.session.commit()
-        _email_invitation(user, token)
+        _commit_with_invitation(user, token)
         flash(
             _(
                 "%(name)s can now join: an invitation was e-mailed to %(email)s; "
@@ -80,7 +83,7 @@ def change_role(user_id: int):
         flash(_("The last administrator cannot lose that role."), "error")
     else:
         services.change_role(user, form.role.data)
-        db.session.commit()
+        commit()
         flash(_("%(name)s is now: %(role)s.", name=user.display_name, role=user.role_label), "success")
     return redirect(url_for("users.index"))
 
@@ -96,7 +99,7 @@ def deactivate(user_id: int):
         flash(_("You cannot deactivate your own account."), "error")
     else:
         services.set_active(user, False)
-        db.session.commit()
+        commit()
         flash(_("%(name)s no longer has access.", name=user.display_name), "success")
     return redirect(url_for("users.index"))
 
@@ -109,7 +112,7 @@ def reactivate(user_id: int):
     if not UserActionForm().validate_on_submit():
         abort(400)
     services.set_active(user, True)
-    db.session.commit()
+    commit()
     flash(_("%(name)s has access again.", name=user.display_name), "success")
     return redirect(url_for("users.index"))
 
@@ -122,8 +125,7 @@ def new_invitation(user_id: int):
     if not UserActionForm().validate_on_submit():
         abort(400)
     token = services.issue_invitation(user)
-    db.session.commit()
-    _email_invitation(user, token)
+    _commit_with_invitation(user, token)
     users = db.session.scalars(select(User).order_by(User.active.desc(), User.display_name)).all()
     flash(_("New link for %(name)s: it replaces any earlier one.", name=user.display_name), "success")
     return render_template(
@@ -140,10 +142,6 @@ def new_invitation(user_id: int):
 @require_role(Role.ADMIN)
 def permissions():
     """Who can open which page, read off the rules the views enforce, and the record-level rules."""
-    from flask import current_app
-
-    from organizer.auth.matrix import RECORD_RULES, permission_matrix
-
     return render_template(
         "users/permissions.html",
         rows=permission_matrix(current_app),

@@ -26,10 +26,11 @@ def test_access_export_and_erasure_cover_signups_calls_and_mail(app, client, wor
         assert rows[0]["email_consent"] is True
         assert any(row.get("signup") == "Délégation chez le bailleur" and row["people"] == 2 for row in rows)
         assert any(row.get("note") == "Rappeler après 18 h" and row["outcome"] == "maybe" for row in rows)
-        assert any(row.get("to") == "fatima@example.org" and row["state"] == "sent" for row in rows)
+        assert any(row.get("to") == "fatima@example.org" and row["state"] == "sent" for row in data["mail"])
         counts = privacy.erase_residents([resident_id], reason="test")
         db.session.commit()
         assert counts["signups_deleted"] == 1 and counts["reminder_calls_deleted"] == 1
+        assert counts["outgoing_mail_deleted"] >= 1
         assert db.session.get(Resident, resident_id) is None
         for model in (Signup, ReminderCall, OutgoingMail):
             assert db.session.scalar(select(func.count()).select_from(model)) == 0

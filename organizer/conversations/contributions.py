@@ -1,0 +1,23 @@
+"""What conversations add elsewhere: timeline entries on the resident page, and their part of subject rights."""
+
+from organizer.conversations import privacy, timeline
+from organizer.kernel.contributions import Contribution
+
+CONTRIBUTION = Contribution(
+    timeline=[
+        timeline.door_knocks,
+        timeline.one_on_ones,
+        timeline.house_meetings,
+        timeline.commitments,
+        timeline.stage_changes,
+    ],
+    subject_sections=[
+        privacy.door_knock_section,
+        privacy.one_on_ones_section,
+        privacy.assessments_section,
+        privacy.house_meetings_section,
+        privacy.commitments_section,
+        privacy.ladder_section,
+    ],
+    erasers=[privacy.erase_door_knocks, privacy.erase_hosted_house_meetings],
+)
