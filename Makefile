@@ -48,11 +48,14 @@ db: translations
 demo: db
 	$(FLASK) demo load
 
+# The web server and one background-jobs worker beside it; Ctrl-C stops both (the worker lets a running job end).
 run: demo
 	@echo ""
 	@echo "  Organizer is at http://127.0.0.1:$(PORT)/  (sign in with a demo login above; Ctrl-C to stop)"
 	@echo "  $$($(FLASK) mail status)"
 	@echo ""
+	@$(FLASK) jobs worker --concurrency 1 & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT; \
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 # Two processes, each test file whole in one of them (its module fixtures built once; PostgreSQL per process).

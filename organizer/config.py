@@ -38,8 +38,24 @@ class Defaults:
     # Background jobs keep their results (PDFs, exports) and uploaded import files this long, then
     # `flask jobs purge` (also run whenever a job starts) deletes them: they hold personal data.
     JOBS_RETENTION_DAYS = 7
+    # Background job queue (see organizer/jobs/worker.py): jobs at once per `flask jobs worker`, how often
+    # workers look for work and say they live, when a silent worker counts as dead (its job is queued again
+    # once, then failed), how long a stopped worker lets its jobs finish.
+    JOBS_WORKER_CONCURRENCY = 2
+    JOBS_POLL_SECONDS = 1.0
+    JOBS_HEARTBEAT_SECONDS = 10.0
+    JOBS_DEAD_AFTER_SECONDS = 60.0
+    JOBS_MAX_ATTEMPTS = 2
+    JOBS_STOP_GRACE_SECONDS = 30.0
+    # A folder every web and worker host mounts, for uploads and job files; None keeps them in the database.
+    SHARED_FOLDER = None
     # werkzeug method string; tests use a cheap one, deployments keep scrypt.
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 - a method name, not a password
+    # Maps: the tile layer under the doors, an OpenStreetMap-style URL template ({z}/{x}/{y}, optional {s}),
+    # and its attribution. Empty: no tiles at all (offline laptop, tests); doors and streets are still drawn
+    # from the addresses' coordinates. The tile host is the only outside address pages may load (images).
+    MAP_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    MAP_TILES_ATTRIBUTION = "© OpenStreetMap contributors"
     # Behind a reverse proxy: how many X-Forwarded-* hops to trust (0: none).
     PROXY_FIX_HOPS = 0
     # --- Turnout: e-mail, public sign-up pages, reminders ---

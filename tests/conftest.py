@@ -75,6 +75,8 @@ def make_test_app(database_uri: str, **overrides):
         "SERVER_NAME": None,
         # Real deployments hash with scrypt; a cheap method keeps the suite fast.
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        # No map tiles: tests never reach the network; maps draw doors and streets on a plain background.
+        "MAP_TILES": "",
     }
     config.update(overrides)
     app = create_app(config)

@@ -3,18 +3,18 @@
 import csv
 import io
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from organizer.audit.models import AuditEvent
 from organizer.auth.models import User
 from organizer.extensions import db
-from organizer.jobs.services import job_handler
+from organizer.kernel.contributions import JobKind
 from organizer.spreadsheets import neutralise
 
 BATCH = 2000
 
 
-@job_handler("audit.export")
 def export_audit_log(job, progress):
     """Every audit event, oldest first, as UTF-8 CSV with a BOM (opens in Excel)."""
     total = db.session.scalar(select(func.count(AuditEvent.id)))
@@ -52,3 +52,12 @@ def export_audit_log(job, progress):
         last_id, done = rows[-1][0].id, done + len(rows)
         progress.report(done)
     return {"events": done}, ("\ufeff" + out.getvalue()).encode("utf-8"), "audit-log.csv", "text/csv"
+
+
+EXPORT = JobKind(
+    "audit.export",
+    export_audit_log,
+    _l("Audit log export"),
+    ready_message=_l("Your export is ready."),
+    summary_labels={"events": _l("Events")},
+)

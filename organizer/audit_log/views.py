@@ -10,10 +10,6 @@ from sqlalchemy.orm import selectinload
 
 from organizer.audit import services as audit
 from organizer.audit.models import AuditEvent
-
-# Registers the export job on import, as every job kind still does: declaring job kinds as contributions
-# (organizer.kernel.contributions.JobKind) is the job queue's part.
-from organizer.audit_log import jobs as _jobs  # noqa: F401
 from organizer.auth.models import Role, User
 from organizer.auth.permissions import require_recent_auth, require_role
 from organizer.extensions import db

@@ -1,38 +1,24 @@
 """A job's progress page, its JSON for polling, and its result download."""
 
-from collections.abc import Callable
-
 from flask import Blueprint, Response, abort, jsonify, render_template
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from organizer.auth.models import Role
+from organizer.audit import services as audit
 from organizer.auth.permissions import require_role
 from organizer.extensions import db
+from organizer.jobs import services
 from organizer.jobs.models import Job
 
 bp = Blueprint("jobs", __name__)
 URL_PREFIX = "/jobs"
 
-# Features add their kinds' titles and summary keys (e.g. JOB_LABELS["walk_sheets"] = _l("Walk sheets")),
-# the sentence that says the work is ready, and, for a richer ending, a function rendering the outcome
-# (done or failed) as HTML, or None for the plain summary.
-JOB_LABELS: dict[str, str] = {"audit.export": _l("Audit log export")}
-SUMMARY_LABELS: dict[str, str] = {"events": _l("Events")}
-READY_MESSAGES: dict[str, str] = {"audit.export": _l("Your export is ready.")}
-JOB_OUTCOMES: dict[str, Callable[[Job], str | None]] = {}
-# Kinds only their author sees, not even an administrator (an import's report quotes the uploaded file).
-CREATOR_ONLY: set[str] = set()
-
 
 def _own_job(job_id: int) -> Job:
     job = db.session.get(Job, job_id)
-    # Only the person who started it (or an admin) sees a job: its result may hold personal data.
-    if (
-        job is None
-        or job.created_by_id != current_user.id
-        and (current_user.role != Role.ADMIN or job.kind in CREATOR_ONLY)
-    ):
+    kind = services.job_kinds().get(job.kind) if job is not None else None
+    # Only the person who started it (or the kind's roles: administrators, by default) sees a job: its result
+    # may hold personal data.
+    if job is None or job.created_by_id != current_user.id and (kind is None or current_user.role not in kind.roles):
         abort(404)
     return job
 
@@ -40,18 +26,20 @@ def _own_job(job_id: int) -> Job:
 @bp.route("/<int:job_id>")
 @require_role()
 def show(job_id: int):
-    """Progress, then the result."""
+    """Progress (or "waiting for a worker"), then the result."""
     job = _own_job(job_id)
+    kind = services.job_kinds().get(job.kind)
     outcome = None
-    if job.state in ("done", "failed") and job.kind in JOB_OUTCOMES:
-        outcome = JOB_OUTCOMES[job.kind](job)
+    if job.state in ("done", "failed") and kind is not None and kind.outcome is not None:
+        outcome = kind.outcome(job)
     return render_template(
         "jobs/show.html",
         job=job,
-        job_labels=JOB_LABELS,
-        summary_labels=SUMMARY_LABELS,
-        ready_message=READY_MESSAGES.get(job.kind),
+        label=kind.label if kind else job.kind,
+        summary_labels=kind.summary_labels if kind else {},
+        ready_message=kind.ready_message if kind else None,
         outcome=outcome,
+        waiting=services.waiting_for_worker(job),
     )
 
 
@@ -68,6 +56,7 @@ def status(job_id: int):
         percent=job.percent,
         summary=job.summary,
         error=job.error if job.state == "failed" else None,
+        waiting=services.waiting_for_worker(job),
     )
 
 
@@ -78,8 +67,6 @@ def result(job_id: int):
     job = _own_job(job_id)
     if job.state != "done" or job.result is None:
         abort(404)
-    from organizer.audit import services as audit
-
     audit.record_now("job.download", job, kind=job.kind)
     response = Response(job.result, mimetype=job.result_mimetype or "application/octet-stream")
     response.headers["Content-Disposition"] = f'attachment; filename="{job.result_name or "result"}"'

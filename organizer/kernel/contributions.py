@@ -10,7 +10,7 @@ the app; the owners of the extension points read `registry()`. Nothing registers
 feature appends to another feature's lists.
 """
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -100,21 +100,31 @@ Eraser = Callable[[list[int]], dict[str, int]]
 DoorScope = Callable[..., object]
 
 
-# --- background job kinds (run by jobs) ---------------------------------------------------------------------
+# --- background job kinds (run by jobs' queue and workers) ----------------------------------------------------
 @dataclass(frozen=True)
 class JobKind:
-    """A kind of background job: its handler and how the jobs pages present it.
+    """A kind of background job: what does it, and how the jobs pages present it.
 
-    `handler(job) -> result`; `label` names it in lists; `messages` maps a result key to its sentence;
-    `roles` may see jobs of this kind besides their owner; `folders` are config keys of directories whose
-    files the purge may delete."""
+    `handler(job, progress)` returns (summary dict, result bytes | None, result name, mimetype); a handler that
+    writes records its outcome with `progress.finish(...)` in its own transaction (all of it, or nothing).
+    `label` names it; `ready_message` says its result is ready; `summary_labels` name the summary's keys;
+    `outcome(job)`, when given, renders the end of its page (done or failed) as HTML instead of the summary.
+    `roles` may see jobs of this kind besides the person who started them (() = only that person: an import's
+    report quotes the uploaded file). `folders` are the job-file folders (organizer.jobs.files) purged with
+    the jobs. `warm_up()` runs once in each worker before it forks job processes (e.g. load the PDF engine).
+    `priority`: queued jobs of a higher priority are taken first; within one priority each person's jobs
+    take turns."""
 
     kind: str
     handler: Callable
     label: object
-    messages: dict = field(default_factory=dict)
-    roles: tuple[str, ...] = ()
+    ready_message: object | None = None
+    summary_labels: Mapping[str, object] = field(default_factory=dict)
+    outcome: Callable | None = None
+    roles: tuple[str, ...] = ("admin",)
     folders: tuple[str, ...] = ()
+    warm_up: Callable[[], object] | None = None
+    priority: int = 0
 
 
 @dataclass(frozen=True)

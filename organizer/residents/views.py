@@ -3,7 +3,6 @@
 import json
 import re
 import secrets
-from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
@@ -17,15 +16,16 @@ from organizer.audit import services as audit
 from organizer.auth.models import User
 from organizer.auth.permissions import require_recent_auth, require_role
 from organizer.extensions import db
+from organizer.jobs import files as job_files
 from organizer.jobs import services as jobs
 from organizer.jobs.models import Job
 from organizer.kernel.unit_of_work import commit, unit_of_work
 from organizer.residents import (
     exporting,
-    import_jobs,
     importing,
     services,
 )
+from organizer.residents import jobs as import_jobs
 from organizer.residents.forms import (
     BulkTagForm,
     ImportConfirmForm,
@@ -33,6 +33,7 @@ from organizer.residents.forms import (
     MergeForm,
     ResidentForm,
 )
+from organizer.residents.jobs import FOLDER
 from organizer.residents.labels import CONSENT_LABELS, STAGE_LABELS
 from organizer.residents.models import Address, Household, Issue, Resident, Tag
 from organizer.residents.timeline import timeline_for
@@ -345,35 +346,28 @@ def export():
 # --- import -----------------------------------------------------------------------------------------------
 
 
-def _import_folder() -> Path:
-    folder = Path(current_app.instance_path) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
 def _stash(token: str) -> tuple[bytes, dict]:
     if not TOKEN_PATTERN.match(token):
         abort(404)
-    folder = _import_folder()
-    meta_path, data_path = folder / f"{token}.json", folder / f"{token}.data"
-    if not meta_path.exists() or not data_path.exists():
+    # Job files (database or shared folder), so the worker that runs the import reads the same upload.
+    saved, data = job_files.get(FOLDER, f"{token}.json"), job_files.get(FOLDER, f"{token}.data")
+    if saved is None or data is None:
         flash(_("This import has expired or was already done: upload the file again."), "error")
         abort(404)
-    meta = json.loads(meta_path.read_text())
+    meta = json.loads(saved)
     if meta.get("user_id") != current_user.id:
         abort(404)
-    return data_path.read_bytes(), meta
+    return data, meta
 
 
 def _save_meta(token: str, meta: dict) -> None:
-    (_import_folder() / f"{token}.json").write_text(json.dumps(meta))
+    job_files.put(FOLDER, f"{token}.json", json.dumps(meta))
 
 
 def _start(kind: str, token: str, meta: dict, **extra):
     """Queue the check or the import of the stashed file, then show its progress page."""
     params = {
         "token": token,
-        "folder": str(_import_folder().resolve()),
         "filename": meta["filename"],
         "format": meta["format"],
         "mapping": meta.get("mapping"),
@@ -403,9 +397,10 @@ def import_upload():
         else:
             fmt = form.format.data if form.format.data != "auto" else importing.detect_format(table.header)
             token = secrets.token_urlsafe(24)
-            (_import_folder() / f"{token}.data").write_bytes(data)
+            job_files.put(FOLDER, f"{token}.data", data)
             meta = {"filename": upload.filename or "upload.csv", "format": fmt, "user_id": current_user.id}
             _save_meta(token, meta)
+            commit()  # the upload is kept (job files) before any next step reads it
             if fmt == "generic":
                 return redirect(url_for("residents.import_map", token=token))
             return _start(import_jobs.CHECK, token, meta)
@@ -467,17 +462,16 @@ def import_rejects(token: str):
     """The rows an import skipped, with the reason, to correct and import again (audited download)."""
     if not TOKEN_PATTERN.match(token):
         abort(404)
-    folder = _import_folder()
-    meta_path, rejects = folder / f"{token}.json", folder / f"{token}.rejects.csv"
-    if not meta_path.exists() or not rejects.exists():
+    saved, rejects = job_files.get(FOLDER, f"{token}.json"), job_files.get(FOLDER, f"{token}.rejects.csv")
+    if saved is None or rejects is None:
         abort(404)
-    meta = json.loads(meta_path.read_text())
+    meta = json.loads(saved)
     if meta.get("user_id") != current_user.id:
         abort(404)
     audit.record_now("residents.import_rejects", None, filename=meta["filename"][-120:])
     name = re.sub(r"[^A-Za-z0-9._-]+", "_", meta["filename"])[:80] or "import"
     return Response(
-        rejects.read_bytes(),
+        rejects,
         mimetype="text/csv; charset=utf-8",
         headers={"Content-Disposition": f"attachment; filename={name}.rejects.csv", "Cache-Control": "no-store"},
     )

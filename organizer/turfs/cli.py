@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from organizer.audit import services as audit
 from organizer.auth.models import User
 from organizer.extensions import db
-from organizer.turfs import services, walksheet
+from organizer.turfs import mapping, services, walksheet
 from organizer.turfs.models import Turf
 
 
@@ -36,8 +36,9 @@ turfs_group = AppGroup("turfs", help="Cut the neighbourhood into turfs and give 
 @click.option("--polygon", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="A GeoJSON file.")
 @click.option("--script", help="What to say and ask at the door (printed on the sheet).")
 @click.option("--take", is_flag=True, help="Take addresses that belong to other turfs.")
+@click.option("--rural", is_flag=True, help="Walk it by number along each road, both sides together.")
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary.")
-def create_command(name, streets, side, number_from, number_to, area, polygon, script, take, as_json):
+def create_command(name, streets, side, number_from, number_to, area, polygon, script, take, rural, as_json):
     """Create turf NAME from streets, a number range, a side, an area or a polygon."""
     with force_locale("en"):
         try:
@@ -51,6 +52,8 @@ def create_command(name, streets, side, number_from, number_to, area, polygon, s
                 polygon=geometry,
             )
             turf = services.create_turf(name, rule, take=take, script=script)
+            if rural:
+                mapping.set_rural(turf, True)
         except services.OverlapError as error:
             db.session.rollback()
             taken = ", ".join(f"{turf_name} ({count})" for turf_name, count in error.preview.taken)

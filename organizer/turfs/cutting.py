@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from organizer.extensions import db
 from organizer.residents.models import Address, Household
 from organizer.residents.normalize import fold, street_key
+from organizer.turfs import geometry as shapes
 from organizer.turfs.errors import OverlapError, TurfError
 from organizer.turfs.models import Turf
 from organizer.turfs.ordering import sort_addresses
@@ -81,27 +82,9 @@ def parse_geojson(text: str | bytes) -> dict:
     return {"type": "MultiPolygon", "coordinates": [[list(map(list, ring)) for ring in p] for p in cleaned]}
 
 
-def _in_ring(lon: float, lat: float, ring) -> bool:
-    """Ray casting: is the point inside this closed ring of (lon, lat)?"""
-    inside = False
-    count = len(ring)
-    j = count - 1
-    for i in range(count):
-        xi, yi = ring[i][0], ring[i][1]
-        xj, yj = ring[j][0], ring[j][1]
-        if (yi > lat) != (yj > lat) and lon < (xj - xi) * (lat - yi) / (yj - yi) + xi:
-            inside = not inside
-        j = i
-    return inside
-
-
 def point_in_geometry(lon: float, lat: float, geometry: dict) -> bool:
-    """Inside a Polygon or MultiPolygon (GeoJSON order: lon, lat); holes are outside."""
-    polygons = [geometry["coordinates"]] if geometry.get("type") == "Polygon" else geometry["coordinates"]
-    for polygon in polygons:
-        if polygon and _in_ring(lon, lat, polygon[0]) and not any(_in_ring(lon, lat, hole) for hole in polygon[1:]):
-            return True
-    return False
+    """Inside a Polygon or MultiPolygon (GeoJSON order: lon, lat); holes are outside (shapely)."""
+    return bool(shapes.inside_mask(shapes.polygon_shape(geometry), [lon], [lat])[0])
 
 
 def matching_addresses(rule: TurfRule) -> list[Address]:
@@ -125,11 +108,15 @@ def matching_addresses(rule: TurfRule) -> list[Address]:
         query = query.where(Address.area == rule.area)
     if rule.address_ids:
         query = query.where(Address.id.in_(rule.address_ids))
+    area = None
     if rule.polygon:
-        query = query.where(Address.lat.is_not(None), Address.lon.is_not(None))
+        area = shapes.polygon_shape(rule.polygon)
+        west, south, east, north = area.bounds if not area.is_empty else (0, 0, 0, 0)
+        query = query.where(Address.lat.between(south, north), Address.lon.between(west, east))
     addresses = list(db.session.scalars(query))
-    if rule.polygon:
-        addresses = [a for a in addresses if point_in_geometry(a.lon, a.lat, rule.polygon)]
+    if area is not None:
+        inside = shapes.inside_mask(area, [a.lon for a in addresses], [a.lat for a in addresses])
+        addresses = [a for a, keep in zip(addresses, inside, strict=True) if keep]
     return sort_addresses(addresses)
 
 

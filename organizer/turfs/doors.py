@@ -126,7 +126,9 @@ def last_knocks(household_ids) -> dict[int, DoorKnock]:
 
 
 def turf_doors(turf: Turf, rural: bool = False) -> list[Door]:
-    """The doors of `turf` in walking order, residents filtered for printing."""
+    """The doors of `turf` in walking order, residents filtered for printing (rural order when asked or
+    when the turf is set so)."""
+    rural = rural or bool((turf.rule or {}).get("rural"))
     addresses = db.session.scalars(
         select(Address)
         .where(Address.turf_id == turf.id)
@@ -205,42 +207,3 @@ def turf_stats(turf: Turf, doors: list[Door]) -> TurfStats:
         last_visit=max((k[1] for k in knocks), default=None),
         weeks=weeks,
     )
-
-
-@dataclass
-class TurfMap:
-    """An SVG map drawn from the addresses' coordinates: points and the walking line."""
-
-    width: int
-    height: int
-    # [(x, y, colour, door)]
-    points: list[tuple[float, float, str, Door]]
-    polyline: str
-    missing: int
-
-
-def turf_map(doors: list[Door], width: int = 640, height: int = 420, margin: int = 16) -> TurfMap | None:
-    """Project the doors' lat/lon (equirectangular, scaled by cos(latitude)) into the SVG box."""
-    import math
-
-    located = [door for door in doors if door.address.lat is not None and door.address.lon is not None]
-    if not located:
-        return None
-    lats = [door.address.lat for door in located]
-    lons = [door.address.lon for door in located]
-    scale_x = math.cos(math.radians(sum(lats) / len(lats)))
-    span_x = max((max(lons) - min(lons)) * scale_x, 1e-6)
-    span_y = max(max(lats) - min(lats), 1e-6)
-    scale = min((width - 2 * margin) / span_x, (height - 2 * margin) / span_y)
-    used_w, used_h = span_x * scale, span_y * scale
-    offset_x = (width - used_w) / 2
-    offset_y = (height - used_h) / 2
-    points, seen = [], set()
-    for door in located:
-        x = round(offset_x + (door.address.lon - min(lons)) * scale_x * scale, 1)
-        y = round(offset_y + (max(lats) - door.address.lat) * scale, 1)
-        result = door.last_knock.result if door.last_knock else None
-        points.append((x, y, RESULT_COLOURS.get(result, RESULT_COLOURS[None]), door))
-        seen.add(door.address.id)
-    line = " ".join(f"{x},{y}" for x, y, _c, _d in points)
-    return TurfMap(width, height, points, line, len(doors) - len(located))

@@ -3,7 +3,16 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
-from wtforms import DateField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 SIDE_CHOICES = [("both", _l("Both sides")), ("odd", _l("Odd numbers")), ("even", _l("Even numbers"))]
@@ -50,3 +59,5 @@ class EditForm(FlaskForm):
     name = StringField(_l("Name of the turf"), validators=[DataRequired(), Length(max=120)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=2000)])
     script = TextAreaField(_l("Script and questions (printed on the sheet)"), validators=[Optional(), Length(max=4000)])
+    # Country roads: doors by number along the road, both sides together (sheet, phone and grid alike).
+    rural = BooleanField(_l("Rural order (by number along each road)"))

@@ -2,6 +2,7 @@
 
 from contextlib import nullcontext
 
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -10,8 +11,7 @@ from organizer.audit import services as audit
 from organizer.auth.models import User
 from organizer.db import write_intent
 from organizer.extensions import db
-from organizer.jobs import views as job_views
-from organizer.jobs.services import job_handler
+from organizer.kernel.contributions import JobKind
 from organizer.turfs import services, walksheet
 from organizer.turfs.models import Turf
 
@@ -22,7 +22,6 @@ class NotYours(LookupError):
     """The person who asked may no longer print one of these turfs."""
 
 
-@job_handler(KIND)
 def print_walk_sheets(job, progress):
     """One PDF of every chosen turf (each on new pages), or a zip of one PDF per turf, with progress per turf.
 
@@ -42,15 +41,32 @@ def print_walk_sheets(job, progress):
         )
     turf_ids = [turf.id for turf in turfs]
     db.session.commit()  # end the read before writing the audit trail
+    extension, mimetype = ("zip", "application/zip") if as_zip else ("pdf", "application/pdf")
+    name = f"walk-sheets-{services.local_today().isoformat()}.{extension}"
+    summary = {"turfs": len(turf_ids), "doors": doors}
     with write_intent():
         for turf_id in turf_ids:
             audit.record("walk_sheet.print", ("turfs", turf_id), actor_id=user_id, doors=doors, turfs=len(turf_ids))
+        progress.finish(summary, data, name, mimetype)  # the audit trail and the result together, once
         db.session.commit()
-    extension, mimetype = ("zip", "application/zip") if as_zip else ("pdf", "application/pdf")
-    name = f"walk-sheets-{services.local_today().isoformat()}.{extension}"
-    return {"turfs": len(turf_ids), "doors": doors}, data, name, mimetype
+    return summary, data, name, mimetype
 
 
-job_views.JOB_LABELS[KIND] = _l("Walk sheets")
-job_views.READY_MESSAGES[KIND] = _l("Your walk sheets are ready.")
-job_views.SUMMARY_LABELS.update({"turfs": _l("Turfs"), "doors": _l("Doors")})
+def warm_up() -> None:
+    """Render one empty walk sheet in each locale in the worker: WeasyPrint, its fonts, the template and the
+    stylesheet load once there, and its job processes inherit them (a cold start costs seconds per job)."""
+    for lang in current_app.config["LANGUAGES"]:
+        with current_app.test_request_context(), force_locale(lang):
+            context = walksheet.sheet_context(Turf(id=0, name="Organizer"))
+            walksheet.render_sheets([context])
+    db.session.rollback()
+
+
+WALK_SHEETS = JobKind(
+    KIND,
+    print_walk_sheets,
+    _l("Walk sheets"),
+    ready_message=_l("Your walk sheets are ready."),
+    summary_labels={"turfs": _l("Turfs"), "doors": _l("Doors")},
+    warm_up=warm_up,
+)

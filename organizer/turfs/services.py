@@ -42,7 +42,6 @@ from organizer.turfs.doors import (
     RESULT_SHORT_CODES,
     SHORT_CODE_RESULTS,
     Door,
-    TurfMap,
     TurfStats,
     address_details,
     address_line,
@@ -51,7 +50,6 @@ from organizer.turfs.doors import (
     parse_short_door_id,
     short_door_id,
     turf_doors,
-    turf_map,
     turf_stats,
 )
 from organizer.turfs.errors import OverlapError, TurfError
@@ -88,10 +86,8 @@ __all__ = [
     "SIDES",
     "streets_and_areas",
     "turf_doors",
-    "turf_map",
     "turf_stats",
     "TurfError",
-    "TurfMap",
     "TurfRule",
     "TurfStats",
     "update_turf",

@@ -21,11 +21,13 @@ from organizer.kernel.unit_of_work import commit, unit_of_work
 from organizer.printing.pdf import pdf_response
 from organizer.residents.models import Address
 from organizer.turfs import jobs as turf_jobs
-from organizer.turfs import services, walksheet
+from organizer.turfs import map_views, mapping, route_map, services, walksheet
 from organizer.turfs.forms import AssignForm, CutForm, EditForm
 from organizer.turfs.models import Turf, TurfAssignment
 
 bp = Blueprint("turfs", __name__)
+# The map pages (cut, split, merge, a turf's map data): their own module, mounted inside this blueprint.
+bp.register_blueprint(map_views.bp)
 URL_PREFIX = "/turfs"
 NAVIGATION = [("turfs.index", _l("Turfs"), ("organizer", "leader", "canvasser"), 30)]
 
@@ -194,14 +196,21 @@ def show(turf_id: int):
         assign_form.user_id.choices = [
             (u.id, f"{u.display_name} ({u.role_label})") for u in services.assignable_users()
         ]
-        edit_form = EditForm(formdata=None, obj=turf)
+        edit_form = EditForm(formdata=None, obj=turf, rural=bool((turf.rule or {}).get("rural")))
     audit.record_now("turf.view", turf)
     return render_template(
         "turfs/show.html",
         turf=turf,
         doors=doors,
         stats=stats,
-        map=services.turf_map(doors),
+        map_tiles=current_app.config.get("MAP_TILES") or "",
+        map_attribution=current_app.config.get("MAP_TILES_ATTRIBUTION") or "",
+        map_missing=sum(1 for door in doors if door.address.lat is None or door.address.lon is None),
+        route_svg=route_map.route_svg(doors),
+        result_codes=services.RESULT_SHORT_CODES,
+        other_turfs=[t for t in db.session.scalars(services.visible_turfs(current_user)) if t.id != turf.id]
+        if edit_form
+        else [],
         assignments=assignments,
         assign_form=assign_form,
         edit_form=edit_form,
@@ -222,6 +231,7 @@ def edit(turf_id: int):
     if form.validate_on_submit():
         try:
             services.update_turf(turf, form.name.data, form.script.data, form.description.data)
+            mapping.set_rural(turf, form.rural.data)
             audit.record("turf.update", turf)
             commit()
             flash(_("Turf saved."), "success")

@@ -16,6 +16,7 @@
     }
     var bar = document.getElementById("job-progress");
     var count = document.getElementById("job-count");
+    var waiting = document.getElementById("job-waiting");
     function poll() {
       fetch(box.getAttribute("data-status-url"), { headers: { "Accept": "application/json" }, credentials: "same-origin" })
         .then(function (response) { return response.json(); })
@@ -25,6 +26,7 @@
             window.location.reload();
             return;
           }
+          if (waiting) { waiting.hidden = !job.waiting; }
           if (job.percent !== null && bar) { bar.value = job.percent; bar.textContent = job.percent + " %"; }
           if (job.total && count) { count.textContent = job.done + " / " + job.total; }
           window.setTimeout(poll, 1000);

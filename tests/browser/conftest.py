@@ -143,3 +143,13 @@ def assert_accessible(page) -> None:
         if v["impact"] in ("serious", "critical")
     ]
     assert serious == [], f"accessibility violations on {page.url}:\n" + "\n".join(serious)
+
+
+@pytest.fixture
+def live_worker(live_app):
+    """A real `flask jobs worker` (2 at a time) on the live app's database, for pages that start jobs."""
+    from tests.support.workers import running_worker
+
+    app, _base = live_app
+    with running_worker(app, 2) as process:
+        yield process

@@ -46,7 +46,7 @@ def test_search_open_and_edit(page, live_app, live_user):
 
 
 @pytest.mark.parametrize("page", ["desktop"], indirect=True)  # an office task, with a real worker process
-def test_web_import_with_progress(page, live_app, live_user, tmp_path):
+def test_web_import_with_progress(page, live_app, live_user, live_worker, tmp_path):
     from tests.residents.conftest import NATIONBUILDER
 
     app, base = live_app

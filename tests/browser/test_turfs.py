@@ -71,7 +71,8 @@ def test_turf_page_map_and_print_button(page, live_app, live_user):
     page.goto(f"{base}/turfs/")
     page.get_by_role("link", name="Paix").click()
     page.wait_for_url(f"{base}/turfs/{turf_id}")  # waits for the load event: count() itself does not wait
-    assert page.locator("svg.turf-map circle").count() == 3
+    page.wait_for_selector("#turf-map[data-doors]")  # the Leaflet map, drawn with no tiles
+    assert page.locator("#turf-map .door-pin").count() == 3
     assert page.get_by_test_id("stat-doors").inner_text() == "3"
     with page.expect_download() as download:
         page.get_by_role("button", name="Print walk sheet").click()
@@ -80,7 +81,7 @@ def test_turf_page_map_and_print_button(page, live_app, live_user):
 
 
 @pytest.mark.parametrize("page", ["desktop"], indirect=True)  # an office task, with a real worker process
-def test_batch_print_waits_for_the_job_then_downloads(page, live_app, live_user):
+def test_batch_print_waits_for_the_job_then_downloads(page, live_app, live_user, live_worker):
     app, base = live_app
     email = live_user("organizer", "nadia@example.org", "Nadia Benali")
     make_turf(app, email)

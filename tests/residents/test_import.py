@@ -407,17 +407,19 @@ def test_web_import_without_source_goes_back_to_the_check(app, client, people):
 
 
 def test_web_import_runs_in_the_worker_process(app, client, people):
-    """The real launcher: a separate `flask jobs run` process finds the upload and writes."""
+    """The real queue: a `flask jobs worker` process (its own instance folder) finds the upload and writes."""
     from tests.jobs.test_jobs import _wait_for
+    from tests.support.workers import running_worker
 
     app.config["JOBS_RUN_INLINE"] = False
     client.login(people["organizer"])
     check = _job_id(_upload(client, NATIONBUILDER.encode()))
-    assert _wait_for(app, check, timeout=30) == "done"
-    page = client.get(f"/jobs/{check}").get_data(as_text=True)
-    token = re.search(r"/residents/import/([\w-]+)/confirm", page).group(1)
-    run = _job_id(client.post_form(f"/residents/import/{token}/confirm", {"source": "NB"}))
-    assert _wait_for(app, run, timeout=30) == "done"
+    with running_worker(app, concurrency=1, QUEUE_TEST_INSTANCE=app.instance_path + "-worker"):
+        assert _wait_for(app, check, timeout=30) == "done"
+        page = client.get(f"/jobs/{check}").get_data(as_text=True)
+        token = re.search(r"/residents/import/([\w-]+)/confirm", page).group(1)
+        run = _job_id(client.post_form(f"/residents/import/{token}/confirm", {"source": "NB"}))
+        assert _wait_for(app, run, timeout=30) == "done"
     with app.app_context():
         assert count(Resident) == 6
 

@@ -1,11 +1,12 @@
 """Web imports in the background: the check of the whole file (dry run) and the import itself.
 
-The uploaded file waits in the instance folder under a token (see views); the worker reads it there,
-validates every row with progress, then writes in one transaction (all or nothing). The per-row report
-stays next to the file (it quotes cells: personal data), the job keeps only counts."""
+The uploaded file waits among the job files (organizer/jobs/files.py: the database or the shared folder,
+so any worker host reads it) under a token (see views); the worker validates every row with progress,
+then writes in one transaction (all or nothing) that also marks the job done and deletes the upload, so a
+run cut short by a dead worker is either wholly there or not at all, and never done twice. The per-row
+report stays beside the upload (it quotes cells: personal data), the job keeps only counts."""
 
 import json
-from pathlib import Path
 
 from flask import render_template
 from flask_babel import gettext as _
@@ -14,26 +15,28 @@ from markupsafe import Markup
 
 from organizer.db import write_intent
 from organizer.extensions import db
-from organizer.jobs import views as job_views
-from organizer.jobs.services import JOB_FOLDERS, job_handler
+from organizer.jobs import files
+from organizer.kernel.contributions import JobKind
 from organizer.residents import importing
 from organizer.residents.forms import ImportConfirmForm
 
 CHECK, IMPORT = "residents.import_check", "residents.import"
+FOLDER = "imports"  # job files: <token>.data (the upload), .json (its details), .rejects.csv, .errors-<job>.json
 MAX_ERRORS_SHOWN = 500
 
 
-def errors_path(folder: Path, token: str, job_id: int) -> Path:
-    return folder / f"{token}.errors-{job_id}.json"
+def errors_name(token: str, job_id: int) -> str:
+    """The job file holding a job's per-row problems."""
+    return f"{token}.errors-{job_id}.json"
 
 
 def _run(job, progress, dry_run: bool):
     params = job.params
-    folder, token = Path(params["folder"]), params["token"]
-    data_path = folder / f"{token}.data"
-    if not data_path.exists():
+    token = params["token"]
+    data = files.get(FOLDER, f"{token}.data")
+    if data is None:
         raise importing.FileProblem(_("This import has expired or was already done: upload the file again."))
-    data, job_id, user_id = data_path.read_bytes(), job.id, job.created_by_id
+    job_id, user_id = job.id, job.created_by_id
     db.session.commit()  # end the read of the job: the import takes the write lock for itself
     with write_intent():
         try:
@@ -48,23 +51,27 @@ def _run(job, progress, dry_run: bool):
                 user_id=user_id,
                 progress=progress.report,
             )
+            if report.errors:
+                shown = [error.as_dict() for error in report.errors[:MAX_ERRORS_SHOWN]]
+                saved = json.dumps({"errors": shown, "count": len(report.errors)})
+                files.put(FOLDER, errors_name(token, job_id), saved)
+            if report.rejected_rows:
+                files.put(FOLDER, f"{token}.rejects.csv", report.rejects_csv().encode("utf-8-sig"))
+            summary = _summary(report)
+            if report.written:
+                files.remove(FOLDER, f"{token}.data")
+                if not report.rejected_rows:
+                    files.remove(FOLDER, f"{token}.json")
+                progress.finish(summary)  # the rows, the files and "done" in one commit
+            db.session.commit()
         except Exception:
             db.session.rollback()
             raise
-        if report.written:
-            db.session.commit()
-        else:
-            db.session.rollback()
-    if report.errors:
-        shown = [error.as_dict() for error in report.errors[:MAX_ERRORS_SHOWN]]
-        errors_path(folder, token, job_id).write_text(json.dumps({"errors": shown, "count": len(report.errors)}))
-    if report.rejected_rows:
-        (folder / f"{token}.rejects.csv").write_text(report.rejects_csv(), encoding="utf-8-sig")
-    if report.written:
-        data_path.unlink(missing_ok=True)
-        if not report.rejected_rows:
-            (folder / f"{token}.json").unlink(missing_ok=True)
-    summary = {
+    return summary, None, None, None
+
+
+def _summary(report) -> dict:
+    return {
         "rows": report.rows,
         "format": report.format,
         "source": report.source or "",
@@ -77,16 +84,13 @@ def _run(job, progress, dry_run: bool):
         "errors": len(report.errors),
         "written": report.written,
     }
-    return summary, None, None, None
 
 
-@job_handler(CHECK)
 def check_import(job, progress):
     """Dry run of the whole file: what importing would do, and every row's problems."""
     return _run(job, progress, dry_run=True)
 
 
-@job_handler(IMPORT)
 def run_import(job, progress):
     """The import itself: every row, or with skip_invalid the valid ones; nothing when a row is wrong."""
     return _run(job, progress, dry_run=False)
@@ -110,15 +114,15 @@ class _Report:
 def outcome(job) -> str:
     """The end of an import job's page: the report, and what to do next."""
     params = job.params
-    folder, token = Path(params["folder"]), params["token"]
+    token = params["token"]
     errors, count = [], 0
     if job.state == "done" and job.summary.get("errors"):
-        path = errors_path(folder, token, job.id)
-        if path.exists():
-            saved = json.loads(path.read_text())
+        saved = files.get(FOLDER, errors_name(token, job.id))
+        if saved is not None:
+            saved = json.loads(saved)
             errors, count = saved["errors"], saved["count"]
     report = _Report(job.summary or {}, errors, count)
-    may_retry = (folder / f"{token}.data").exists() and (folder / f"{token}.json").exists()
+    may_retry = files.exists(FOLDER, f"{token}.data") and files.exists(FOLDER, f"{token}.json")
     form = None
     if may_retry and (job.kind == CHECK or not report.written):
         form = ImportConfirmForm(formdata=None, source=params.get("source") or job.summary.get("source") or "")
@@ -132,12 +136,12 @@ def outcome(job) -> str:
             filename=params["filename"],
             generic=params["format"] == "generic",
             form=form,
-            has_rejects=(folder / f"{token}.rejects.csv").exists() and bool(report.rejected),
+            has_rejects=bool(report.rejected) and files.exists(FOLDER, f"{token}.rejects.csv"),
         )
     )
 
 
-job_views.JOB_LABELS.update({CHECK: _l("Check before importing"), IMPORT: _l("Import")})
-job_views.JOB_OUTCOMES.update({CHECK: outcome, IMPORT: outcome})
-job_views.CREATOR_ONLY.update({CHECK, IMPORT})
-JOB_FOLDERS.add("imports")  # the uploads waiting for their jobs, deleted with them (see views._import_folder)
+# Only the person who uploaded the file sees these jobs, not even an administrator: the report quotes it.
+_OPTIONS = {"outcome": outcome, "roles": (), "folders": (FOLDER,)}
+CHECK_KIND = JobKind(CHECK, check_import, _l("Check before importing"), **_OPTIONS)
+IMPORT_KIND = JobKind(IMPORT, run_import, _l("Import"), **_OPTIONS)
