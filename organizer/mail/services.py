@@ -172,8 +172,9 @@ def sending_job(user_id: int | None = None):
 
 
 def start_sending(job) -> None:
-    """After the commit: start the sending job, if one was queued. A page whose job cannot start still answers:
-    the mail is committed, and the next job or cron run (`flask reminders send`, `flask mail send`) sends it."""
+    """After the commit: hand the sending job, if one was queued, to the workers (run here when JOBS_RUN_INLINE).
+    A page whose job cannot start still answers: the mail is committed, and the next job or cron run
+    (`flask reminders send`, `flask mail send`) sends it."""
     if job is None:
         return
     try:

@@ -11,12 +11,7 @@ from organizer.audit import services as audit
 from organizer.auth.models import Role
 from organizer.auth.permissions import require_role
 from organizer.extensions import db
-from organizer.jobs import views as job_views
 from organizer.kernel.unit_of_work import commit
-
-# Registers the sending job on import, as every job kind still does: declaring job kinds as contributions
-# (organizer.kernel.contributions.JobKind) is the job queue's part.
-from organizer.mail import jobs as _jobs  # noqa: F401
 from organizer.mail import labels, services, transport
 from organizer.mail.models import OutgoingMail
 
@@ -24,9 +19,6 @@ bp = Blueprint("mail", __name__)
 URL_PREFIX = "/admin/mail"
 NAVIGATION = [("mail.index", _l("E-mail"), (Role.ADMIN,), 92)]
 PAGE_SIZE = 100
-
-job_views.JOB_LABELS[services.JOB_KIND] = labels.JOB_LABEL
-job_views.SUMMARY_LABELS.update(labels.SUMMARY_LABELS)
 
 
 @bp.route("/")
