@@ -4,8 +4,9 @@
 
 Each neighbour is a fresh browser session from its own address (X-Forwarded-For behind one trusted proxy hop):
 GET the page, POST the form. One more "address" tries 30 times: the per-address limit must hold. Afterwards every
-acknowledged sign-up is looked up (resident, RSVP, sign-up row) and the confirmation e-mails are counted on a
-loopback SMTP server (aiosmtpd). Bounded: SIGNUPS (200) sign-ups, SIGNUP_SECONDS (60) of pacing, a 120 s wait for mail.
+acknowledged sign-up is looked up (resident, RSVP, sign-up row) and the confirmation e-mails, sent by one job
+worker, are counted on a loopback SMTP server (aiosmtpd). Bounded: SIGNUPS (200) sign-ups, SIGNUP_SECONDS (60)
+of pacing, a 120 s wait for mail.
 """
 
 import http.client
@@ -151,6 +152,27 @@ def verify(database_uri: str, emails: list[str], abuser_emails: list[str]) -> di
     return {"found": found, "abuser_kept": abuser_kept}
 
 
+def start_job_worker(database_uri: str, settings: dict) -> subprocess.Popen:
+    """The confirmations leave through the job queue: one worker, as `make run` starts it."""
+    return subprocess.Popen(  # noqa: S603 - our own interpreter and app
+        [sys.executable, "-m", "flask", "--app", "wsgi", "jobs", "worker", "--concurrency", "1"],
+        cwd=ROOT,
+        env=dict(os.environ, ORGANIZER_SQLALCHEMY_DATABASE_URI=database_uri, **settings),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def stop_job_worker(worker: subprocess.Popen) -> None:
+    """SIGTERM: the job it runs finishes first; killed if it hangs."""
+    worker.terminate()
+    try:
+        worker.wait(60)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait(5)
+
+
 def run(database_uri: str) -> dict:
     """The whole measurement on one database."""
     from tests.turnout.smtp import SmtpServer
@@ -159,20 +181,17 @@ def run(database_uri: str) -> dict:
     smtp = SmtpServer()
     smtp.start()
     port = free_port()
-    server = start_gunicorn(
-        database_uri,
-        port,
-        4,
-        {
-            "ORGANIZER_PROXY_FIX_HOPS": "1",
-            "ORGANIZER_MAIL_SERVER": "127.0.0.1",
-            "ORGANIZER_MAIL_PORT": str(smtp.port),
-            "ORGANIZER_MAIL_SENDER": "equipe@example.org",
-            "ORGANIZER_PUBLIC_URL": f"http://127.0.0.1:{port}/",
-            "ORGANIZER_SIGNUP_MAX_PER_ADDRESS": str(PER_ADDRESS),
-            "ORGANIZER_SECRET_KEY": secrets.token_hex(16),
-        },
-    )
+    settings = {
+        "ORGANIZER_PROXY_FIX_HOPS": "1",
+        "ORGANIZER_MAIL_SERVER": "127.0.0.1",
+        "ORGANIZER_MAIL_PORT": str(smtp.port),
+        "ORGANIZER_MAIL_SENDER": "equipe@example.org",
+        "ORGANIZER_PUBLIC_URL": f"http://127.0.0.1:{port}/",
+        "ORGANIZER_SIGNUP_MAX_PER_ADDRESS": str(PER_ADDRESS),
+        "ORGANIZER_SECRET_KEY": secrets.token_hex(16),
+    }
+    server = start_gunicorn(database_uri, port, 4, settings)
+    worker = start_job_worker(database_uri, settings)
     path = f"/s/{code}"
     acknowledged, latencies, errors, abuser = [], [], [], {"accepted": [], "refused": 0}
     lock = threading.Lock()
@@ -223,6 +242,7 @@ def run(database_uri: str) -> dict:
     finally:
         server.terminate()
         server.wait(30)
+        stop_job_worker(worker)
         smtp.stop()
     check = verify(database_uri, acknowledged, abuser["accepted"])
     return {
