@@ -3,14 +3,18 @@
 prepare() builds a small database (migrations, then one turf of 30 doors per canvasser and 3,000 other
 residents); prepare_city() generates the benches' city of 100,000 residents instead (`make loadtest`);
 each step logs a door knock from the phone page (a unique note marks it) and reads the resident list and the
-turf page; verify() counts the acknowledged knocks missing from the database afterwards.
+turf page, then syncs a batch of 20 knocks queued on the phone (keys made on the phone), sending every batch twice
+as a phone does when the first answer is lost; verify() counts the acknowledged knocks missing from the database
+afterwards, verify_sync() the synced keys missing and the knocks recorded twice.
 """
 
+import json
 import os
 import random
 import subprocess
 import sys
 import time
+import uuid
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -130,6 +134,31 @@ def sign_in(session, spec: dict, outcome) -> None:
     outcome.timed("login", started, status == 302, f"status {status}")
     spec["csrf"] = session.csrf(f"/turfs/door/{spec['households'][0]}")
     spec["count"] = 0
+    _status, text, _headers = session.request("GET", "/canvass/api/me")
+    spec["api_csrf"] = json.loads(text)["csrf"]
+
+
+SYNC_BATCH = 20
+
+
+def sync_batch(session, spec: dict, outcome) -> None:
+    """The phone's queue: 20 knocks under keys made on the phone, sent, then sent again (a lost answer)."""
+    batch = []
+    for n in range(SYNC_BATCH):
+        household = spec["households"][(spec["count"] + n) % len(spec["households"])]
+        key = str(uuid.uuid4())
+        batch.append({"key": key, "household_id": household, "result": "not_home", "note": f"sync {key}"})
+    for attempt in ("sync batch", "sync resend"):
+        started = time.perf_counter()
+        status, text = session.post_json("/canvass/api/sync", {"items": batch}, spec["api_csrf"])
+        answers = json.loads(text).get("answers", []) if status == 200 else []
+        accepted = [a["key"] for a in answers if a.get("status") in ("saved", "duplicate")]
+        # The city has doors whose people asked not to be contacted: refused with that reason, rightly.
+        refused = [a for a in answers if a.get("status") == "refused" and a.get("reason") == "do_not_contact"]
+        ok = status == 200 and len(accepted) + len(refused) == SYNC_BATCH
+        outcome.timed(attempt, started, ok, f"status {status} {text[:120]}")
+        with outcome.lock:
+            outcome.synced.update(accepted)
 
 
 def step(session, spec: dict, outcome) -> None:
@@ -150,6 +179,7 @@ def step(session, spec: dict, outcome) -> None:
         started = time.perf_counter()
         status, _text, _headers = session.request("GET", path)
         outcome.timed(kind, started, status == 200, f"{path} status {status}")
+    sync_batch(session, spec, outcome)
 
 
 def verify(database_uri: str, acknowledged: list[str]) -> int:
@@ -162,3 +192,22 @@ def verify(database_uri: str, acknowledged: list[str]) -> int:
         stored = set(db.session.scalars(select(DoorKnock.note).where(DoorKnock.note.like("load %"))))
         db.engine.dispose()
     return len(set(acknowledged) - stored)
+
+
+def verify_sync(database_uri: str, keys: set) -> tuple[int, int]:
+    """(acknowledged keys with no knock, knocks recorded more than once) for the phone's sync."""
+    from sqlalchemy import func
+
+    from organizer.conversations.models import DoorKnock
+    from organizer.extensions import db
+
+    app = _app(database_uri)
+    with app.app_context():
+        rows = db.session.execute(
+            select(DoorKnock.note, func.count()).where(DoorKnock.note.like("sync %")).group_by(DoorKnock.note)
+        ).all()
+        db.engine.dispose()
+    stored = {note.removeprefix("sync "): count for note, count in rows}
+    lost = len(keys - set(stored))
+    duplicated = sum(count - 1 for count in stored.values() if count > 1)
+    return lost, duplicated

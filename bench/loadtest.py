@@ -60,6 +60,25 @@ class Session:
                 self.cookies[name] = rest.split(";", 1)[0]
         return response.status, text, dict(response.getheaders())
 
+    def post_json(self, path: str, payload, token: str) -> tuple[int, str]:
+        """POST a JSON body with the CSRF header (what the phone's sync does)."""
+        body = json.dumps(payload)
+        headers = {
+            "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
+            "Content-Type": "application/json",
+            "Accept": "application/json",
+            "X-CSRFToken": token,
+        }
+        try:
+            self.connection.request("POST", path, body=body, headers=headers)
+            response = self.connection.getresponse()
+        except (http.client.HTTPException, OSError):
+            self.connection.close()
+            self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+            self.connection.request("POST", path, body=body, headers=headers)
+            response = self.connection.getresponse()
+        return response.status, response.read().decode("utf-8", "replace")
+
     def csrf(self, path: str) -> str:
         status, text, _ = self.request("GET", path)
         match = CSRF.search(text)
@@ -75,6 +94,8 @@ class Outcome:
     latencies: dict[str, list[float]] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
     acknowledged: list = field(default_factory=list)
+    # Keys of knocks the phone's sync endpoint acknowledged (saved or already saved).
+    synced: set = field(default_factory=set)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def timed(self, kind: str, started: float, ok: bool, detail: str = "") -> None:
@@ -163,6 +184,7 @@ def run_load(database_uri: str, users: int = 20, seconds: float = 60.0, workers:
         server.terminate()
         server.wait(30)
     lost = load_scenario.verify(database_uri, outcome.acknowledged)
+    sync_lost, sync_duplicated = load_scenario.verify_sync(database_uri, outcome.synced)
     all_latencies = [v for values in outcome.latencies.values() for v in values]
     return {
         "users": users,
@@ -173,6 +195,9 @@ def run_load(database_uri: str, users: int = 20, seconds: float = 60.0, workers:
         "error_samples": outcome.errors[:5],
         "acknowledged_writes": len(outcome.acknowledged),
         "lost_writes": lost,
+        "synced_knocks": len(outcome.synced),
+        "synced_lost": sync_lost,
+        "synced_duplicated": sync_duplicated,
         "p50_ms": round(1000 * percentile(all_latencies, 0.5), 1),
         "p95_ms": round(1000 * percentile(all_latencies, 0.95), 1),
         "by_kind": {
@@ -206,7 +231,9 @@ def main() -> int:
     out = ROOT / "bench-results" / "load.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(results, indent=2))
-    failed = any(r["errors"] or r["lost_writes"] for r in results.values())
+    failed = any(
+        r["errors"] or r["lost_writes"] or r["synced_lost"] or r["synced_duplicated"] for r in results.values()
+    )
     return 1 if failed else 0
 
 

@@ -58,6 +58,11 @@ class Defaults:
     MAP_TILES_ATTRIBUTION = "© OpenStreetMap contributors"
     # Behind a reverse proxy: how many X-Forwarded-* hops to trust (0: none).
     PROXY_FIX_HOPS = 0
+    # The address phones use to reach this server (QR codes and links on printed sheets), e.g.
+    # https://organizer.example.org or http://192.168.1.20:5000 on a canvass launch; unset: the request's own.
+    PUBLIC_URL = None
+    # Days the canvasser's phone keeps the turfs it cached (names, last results) without reaching the server.
+    OFFLINE_DAYS = 3
     # --- Turnout: e-mail, public sign-up pages, reminders ---
     # Outgoing e-mail (ORGANIZER_MAIL_SERVER=smtp.example.org ...). No server: messages are written to
     # instance/mail-outbox and nothing leaves.
@@ -71,8 +76,6 @@ class Defaults:
     MAIL_TIMEOUT_SECONDS = 20
     # Minutes before each new attempt after a failed send; then the message is marked failed (and shown).
     MAIL_RETRY_MINUTES = (1, 5, 30, 120)
-    # The address residents' links point to ("https://organizer.example.org"); else the request's host.
-    PUBLIC_URL = None
     # Public sign-up pages: sign-ups accepted per address and per action within the window.
     SIGNUP_MAX_PER_ADDRESS = 5
     SIGNUP_MAX_PER_ACTION = 1000

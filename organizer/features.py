@@ -24,6 +24,7 @@ FEATURES = (
     "privacy",
     "jobs",
     "audit_log",
+    "canvass",
     "mail",
     "turnout",
     "signup",

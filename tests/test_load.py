@@ -25,3 +25,6 @@ def test_concurrent_canvassers_lose_nothing(request, tmp_path, database):
     assert result["errors"] == 0, result["error_samples"]
     assert result["acknowledged_writes"] > 0
     assert result["lost_writes"] == 0
+    # The phone's sync: every batch sent twice; each acknowledged key is one knock, never two.
+    assert result["synced_knocks"] > 0
+    assert (result["synced_lost"], result["synced_duplicated"]) == (0, 0)

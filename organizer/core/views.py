@@ -6,12 +6,16 @@ from flask_login import current_user
 
 from organizer.auth.permissions import public, require_role
 from organizer.core.services import current_organization, database_status
+from organizer.core.urls import links_unreachable_from_phones
 from organizer.kernel.contributions import panels_for
 from organizer.kernel.unit_of_work import commit
 from organizer.security import is_safe_next
 
 bp = Blueprint("core", __name__)
 NAVIGATION = [("core.index", _l("Home"), (), 0)]
+# Print pages (turfs, walk sheets) warn when their QR codes would point at this machine's loopback address
+# (templates/core/_public_url_notice.html).
+bp.add_app_template_global(links_unreachable_from_phones)
 
 
 @bp.route("/")
