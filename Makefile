@@ -52,6 +52,7 @@ demo: db
 run: demo
 	@echo ""
 	@echo "  Organizer is at http://127.0.0.1:$(PORT)/  (sign in with a demo login above; Ctrl-C to stop)"
+	@echo "  $$($(FLASK) mail status)"
 	@echo ""
 	@$(FLASK) jobs worker --concurrency 1 & worker=$$!; \
 	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT; \

@@ -110,9 +110,9 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))] if ordered else 0.0
 
 
-def start_gunicorn(database_uri: str, port: int, workers: int = 4) -> subprocess.Popen:
-    """gunicorn on 127.0.0.1:port with the app on `database_uri`."""
-    env = dict(os.environ, ORGANIZER_SQLALCHEMY_DATABASE_URI=database_uri)
+def start_gunicorn(database_uri: str, port: int, workers: int = 4, extra_env: dict | None = None) -> subprocess.Popen:
+    """gunicorn on 127.0.0.1:port with the app on `database_uri` (and `extra_env` ORGANIZER_* settings)."""
+    env = dict(os.environ, ORGANIZER_SQLALCHEMY_DATABASE_URI=database_uri, **(extra_env or {}))
     env["ORGANIZER_SECRET_KEY"] = secrets.token_hex(16)
     process = subprocess.Popen(
         [

@@ -70,6 +70,23 @@ class Defaults:
     PUBLIC_URL = None
     # Days the canvasser's phone keeps the turfs it cached (names, last results) without reaching the server.
     OFFLINE_DAYS = 3
+    # --- Turnout: e-mail, public sign-up pages, reminders ---
+    # Outgoing e-mail (ORGANIZER_MAIL_SERVER=smtp.example.org ...). No server: messages are written to
+    # instance/mail-outbox and nothing leaves.
+    MAIL_SERVER = None
+    MAIL_PORT = 587
+    MAIL_USE_TLS = False
+    MAIL_USE_SSL = False
+    MAIL_USERNAME = None
+    MAIL_PASSWORD = None
+    MAIL_SENDER = None
+    MAIL_TIMEOUT_SECONDS = 20
+    # Minutes before each new attempt after a failed send; then the message is marked failed (and shown).
+    MAIL_RETRY_MINUTES = (1, 5, 30, 120)
+    # Public sign-up pages: sign-ups accepted per address and per action within the window.
+    SIGNUP_MAX_PER_ADDRESS = 5
+    SIGNUP_MAX_PER_ACTION = 1000
+    SIGNUP_WINDOW_MINUTES = 60
     # A production start refuses to run without ORGANIZER_SECRET_KEY instead of inventing one. None: decide
     # by the server (gunicorn means production; `flask run`, the CLI and tests may keep instance/secret_key).
     PRODUCTION = None

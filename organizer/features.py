@@ -26,6 +26,9 @@ FEATURES = (
     "audit_log",
     "paper",
     "canvass",
+    "mail",
+    "turnout",
+    "signup",
 )
 
 

@@ -46,7 +46,7 @@ def action_entry(action: Action) -> CalendarEntry:
         uid=calendar_uid("action", action.id),
         summary=action.title,
         starts_at=aware_utc(action.starts_at),
-        ends_at=aware_utc(action.ends_at),
+        ends_at=aware_utc(action.ends_at) if action.ends_at else None,  # no end: the feed's default length
         location=action.place,
         description="\n".join(lines),
         url=url_for("campaigns.action", action_id=action.id, _external=True),

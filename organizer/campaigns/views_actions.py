@@ -20,6 +20,7 @@ from organizer.campaigns.views_common import (
     _timezone,
 )
 from organizer.extensions import db
+from organizer.kernel.contributions import sections_for
 from organizer.kernel.routes import Routes
 from organizer.kernel.unit_of_work import check_version, commit, unit_of_work
 from organizer.params import parse_int
@@ -122,6 +123,8 @@ def action(action_id: int):
         links=_sorted_links(action.campaign),
         influence_range=list(reversed(INFLUENCE_RANGE)),
         stance_range=list(STANCE_RANGE),
+        # What other features show here (turnout's figures and calls, the public sign-up page).
+        sections=sections_for("campaigns.action", action, current_user),
     )
 
 
@@ -243,6 +246,7 @@ def _action_page_with(action: Action, evaluation_form: EvaluationForm) -> str:
         links=_sorted_links(action.campaign),
         influence_range=list(reversed(INFLUENCE_RANGE)),
         stance_range=list(STANCE_RANGE),
+        sections=sections_for("campaigns.action", action, current_user),
     )
 
 

@@ -2,8 +2,8 @@
 
 Each feature declares what it adds in one place, `organizer/<feature>/contributions.py`:
 
-    CONTRIBUTION = Contribution(panels=[...], timeline=[...], calendar=[...], subject_sections=[...], erasers=[...],
-                                record_scopes={Model: rule, ...})
+    CONTRIBUTION = Contribution(panels=[...], sections=[...], timeline=[...], calendar=[...], subject_sections=[...],
+                                erasers=[...], record_scopes={Model: rule, ...})
 
 create_app() collects every feature's CONTRIBUTION (organizer.features, FEATURES order) into one Registry kept on
 the app; the owners of the extension points read `registry()`. Nothing registers by being imported, and no
@@ -32,6 +32,21 @@ class Panel:
     data: Callable[[object, date], dict | None]
     order: int = 100
     roles: tuple[str, ...] = ()  # () = every signed-in user
+
+
+# --- sections of a record's page (drawn by the page's owner) ---------------------------------------------------
+@dataclass(frozen=True)
+class Section:
+    """A part of a page that another feature owns (the action page shows turnout's figures and call list).
+
+    `page` names the page ("campaigns.action", "meetings.show"); `data(record, viewer) -> dict | None` gives the
+    template's `section` variable (None leaves the section out); the template also sees the page's context."""
+
+    page: str
+    key: str
+    template: str
+    data: Callable[[object, object], dict | None]
+    order: int = 100
 
 
 # --- the resident page's timeline (drawn by residents) ------------------------------------------------------
@@ -128,6 +143,7 @@ class Contribution:
     """What one feature adds to the extension points above (every field optional)."""
 
     panels: Sequence[Panel] = ()
+    sections: Sequence[Section] = ()
     timeline: Sequence[TimelineSource] = ()
     calendar: Sequence[CalendarSource] = ()
     subject_sections: Sequence[SubjectSection] = ()
@@ -146,6 +162,7 @@ class Registry:
     def __init__(self, contributions: Iterable[Contribution] = ()) -> None:
         contributions = list(contributions)
         self.panels: tuple[Panel, ...] = tuple(p for c in contributions for p in c.panels)
+        self.sections: tuple[Section, ...] = tuple(s for c in contributions for s in c.sections)
         self.timeline: tuple[TimelineSource, ...] = tuple(s for c in contributions for s in c.timeline)
         self.calendar: tuple[CalendarSource, ...] = tuple(s for c in contributions for s in c.calendar)
         self.subject_sections: tuple[SubjectSection, ...] = tuple(s for c in contributions for s in c.subject_sections)
@@ -184,6 +201,18 @@ def panels_for(viewer, today: date | None = None) -> list[tuple[Panel, dict]]:
         if item.roles and not viewer.has_role(*item.roles):
             continue
         data = item.data(viewer, today)
+        if data is not None:
+            result.append((item, data))
+    return result
+
+
+def sections_for(page: str, record, viewer) -> list[tuple[Section, dict]]:
+    """Every feature's sections of `page` for this record and viewer, with their data, in order."""
+    result = []
+    for item in sorted(registry().sections, key=lambda s: (s.order, s.key)):
+        if item.page != page:
+            continue
+        data = item.data(record, viewer)
         if data is not None:
             result.append((item, data))
     return result

@@ -13,6 +13,7 @@ from organizer.auth.models import Role, User
 from organizer.auth.permissions import require_role
 from organizer.db import write_intent
 from organizer.extensions import db
+from organizer.kernel.contributions import sections_for
 from organizer.kernel.unit_of_work import check_version, commit, unit_of_work
 from organizer.meetings import commitments, printing, services
 from organizer.meetings.forms import (
@@ -162,6 +163,8 @@ def _render_show(meeting: Meeting, status: int = 200, **forms):
             kind_labels=KIND_LABELS,
             rsvp_labels=RSVP_LABELS,
             role_labels=ROLE_LABELS,
+            # What other features show here (turnout's reminder calls).
+            sections=sections_for("meetings.show", meeting, current_user),
         ),
         status,
     )

@@ -13,6 +13,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -149,6 +150,10 @@ class Resident(TimestampMixin, VersionedMixin, db.Model):
     # May their words be quoted (anonymously) in public reports?
     quote_consent: Mapped[bool] = mapped_column(Boolean, default=False)
     do_not_contact: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    # May we e-mail them (confirmations, reminders)? Given with the box on a public sign-up page, withdrawn by
+    # the unsubscribe link of any message; do_not_contact (an objection) overrides it.
+    email_consent: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    email_consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     do_not_contact_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_contacted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     point_person_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)

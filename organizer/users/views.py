@@ -12,6 +12,8 @@ from organizer.auth.models import ROLE_LABELS, Role, User
 from organizer.auth.permissions import require_role
 from organizer.extensions import db
 from organizer.kernel.unit_of_work import commit
+from organizer.mail import services as mail
+from organizer.users import mailing
 from organizer.users.forms import CreateUserForm, RoleForm, UserActionForm
 
 bp = Blueprint("users", __name__)
@@ -24,7 +26,16 @@ def _get_user(user_id: int) -> User:
 
 
 def _invitation_url(token: str) -> str:
-    return url_for("auth.accept_invitation", token=token, _external=True)
+    return mailing.invitation_url(token)  # the same link as in the e-mail (PUBLIC_URL when set)
+
+
+def _commit_with_invitation(user: User, token: str) -> None:
+    """Queue the invitation e-mail with the account, commit, then start the job that sends it (the page still
+    shows the link to hand over)."""
+    mailing.queue_invitation(user, token, inviter=current_user.display_name)
+    job = mail.sending_job(current_user.id)
+    commit()
+    mail.start_sending(job)
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -37,9 +48,14 @@ def index():
         user, token = services.create_user(
             form.email.data, form.display_name.data, form.role.data, created_by=current_user
         )
-        commit()
+        _commit_with_invitation(user, token)
         flash(
-            _("%(name)s can now join: hand them the invitation link below.", name=user.display_name),
+            _(
+                "%(name)s can now join: an invitation was e-mailed to %(email)s; "
+                "you can also hand them the link below.",
+                name=user.display_name,
+                email=user.email,
+            ),
             "success",
         )
         invitation_url = _invitation_url(token)
@@ -109,7 +125,7 @@ def new_invitation(user_id: int):
     if not UserActionForm().validate_on_submit():
         abort(400)
     token = services.issue_invitation(user)
-    commit()
+    _commit_with_invitation(user, token)
     users = db.session.scalars(select(User).order_by(User.active.desc(), User.display_name)).all()
     flash(_("New link for %(name)s: it replaces any earlier one.", name=user.display_name), "success")
     return render_template(

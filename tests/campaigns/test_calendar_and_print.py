@@ -112,6 +112,18 @@ def test_ics_download_per_action(client, campaign_world):
     assert client.get("/campaigns/actions/9999.ics").status_code == 404
 
 
+def test_an_action_without_an_end_is_in_its_ics_two_hours_long(app, client, campaign_world):
+    w = campaign_world
+    with app.app_context():
+        db.session.get(Action, w["action"]).ends_at = None
+        db.session.commit()
+    client.login(w["canvasser"])
+    response = client.get(f"/campaigns/actions/{w['action']}.ics")
+    assert response.status_code == 200
+    event = Calendar.from_ical(response.data).walk("VEVENT")[0]
+    assert event.decoded("DTEND") - event.decoded("DTSTART") == timedelta(hours=2)
+
+
 def test_campaign_pdf_has_chart_and_power_map(app, client, campaign_world):
     w = campaign_world
     client.login(w["canvasser"])
