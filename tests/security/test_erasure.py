@@ -2,7 +2,6 @@
 import, its rejects) go with the person; the subject-access copy says where data was found."""
 
 import io
-from pathlib import Path
 
 from pypdf import PdfReader
 from sqlalchemy import select
@@ -35,7 +34,9 @@ def _print_her_turf(app, client, resident_id) -> int:  # noqa: F811
     return int(response.location.rsplit("/", 1)[1])
 
 
-def test_erasure_deletes_job_results_and_files_that_name_the_person(app, client, resident_id, make_user):  # noqa: F811
+def test_erasure_deletes_job_results_and_files_that_name_the_person(app, client, resident_id, make_user, tmp_path):  # noqa: F811
+    # Job files on disk, in the folder every host shares (in the database otherwise: counted and deleted alike).
+    app.config["SHARED_FOLDER"] = str(tmp_path / "shared")
     _id, email = make_user("organizer")
     client.login(email)
     job_id = _print_her_turf(app, client, resident_id)
@@ -47,7 +48,7 @@ def test_erasure_deletes_job_results_and_files_that_name_the_person(app, client,
         content_type="multipart/form-data",
     )
     assert upload.status_code == 302
-    imports = Path(app.instance_path) / "imports"
+    imports = tmp_path / "shared" / "imports"
     assert any("Dupont" in path.read_text(errors="ignore") for path in imports.iterdir())
     # The subject-access copy says where she was found, job results and files included.
     copy = client.get(f"/privacy/residents/{resident_id}/export.json").json
