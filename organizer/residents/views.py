@@ -24,6 +24,7 @@ from organizer.residents import (
     history,  # noqa: F401 - registers the timeline source
     import_jobs,
     importing,
+    phones,
     services,
 )
 from organizer.residents.forms import (
@@ -41,6 +42,7 @@ from organizer.turfs.models import Turf
 
 bp = Blueprint("residents", __name__)
 bp.add_app_template_global(services.full_address, "full_address")
+bp.add_app_template_filter(phones.display, "phone")
 URL_PREFIX = "/residents"
 NAVIGATION = [("residents.index", _l("Residents"), ("organizer", "leader", "canvasser"), 20)]
 ALL_ROLES = ("organizer", "leader", "canvasser")
@@ -241,6 +243,7 @@ def edit(resident_id: int):
             form.number.data = f"{address.number or ''} {address.suffix or ''}".strip()
             for key in ("street", "building", "staircase", "floor", "door", "postcode", "city"):
                 getattr(form, key).data = getattr(address, key)
+        form.phone.data, form.phone_alt.data = phones.display(resident.phone), phones.display(resident.phone_alt)
         form.tags.data = ", ".join(tag.name for tag in resident.tags)
         form.issues.data = [issue.id for issue in resident.issues]
         form.version.data = resident.version
