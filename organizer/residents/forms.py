@@ -73,6 +73,8 @@ class ResidentForm(FlaskForm):
     do_not_contact = BooleanField(_l("Do not contact"))
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=5000)])
     note_sensitive = BooleanField(_l("This note is sensitive (organizers only)"))
+    # Ticked after the form warned about look-alikes: the person checked and it is someone else.
+    not_a_duplicate = BooleanField(_l("I checked: this is a different person, save anyway"))
     submit = SubmitField(_l("Save"))
 
     def __init__(self, *args, issue_choices=(), user_choices=(), **kwargs):

@@ -19,6 +19,7 @@ from organizer.auth.permissions import require_recent_auth, require_role
 from organizer.conversations.models import Issue
 from organizer.extensions import db
 from organizer.jobs.models import Job
+from organizer.residents import duplicates as lookalikes
 from organizer.residents import (
     exporting,
     history,  # noqa: F401 - registers the timeline source
@@ -43,6 +44,7 @@ from organizer.turfs.models import Turf
 bp = Blueprint("residents", __name__)
 bp.add_app_template_global(services.full_address, "full_address")
 bp.add_app_template_filter(phones.display, "phone")
+bp.add_app_template_filter(phones.last_digits, "phone_end")
 URL_PREFIX = "/residents"
 NAVIGATION = [("residents.index", _l("Residents"), ("organizer", "leader", "canvasser"), 20)]
 ALL_ROLES = ("organizer", "leader", "canvasser")
@@ -162,9 +164,11 @@ def _resident_values(form: ResidentForm) -> dict:
 @bp.route("/new", methods=["GET", "POST"])
 @require_role("organizer", "leader")
 def new():
-    """Add a resident by hand."""
+    """Add a resident by hand; look-alikes already known are shown first, to open or to confirm past."""
     form = ResidentForm(**_form_choices())
-    if form.validate_on_submit():
+    valid = form.validate_on_submit()
+    likely = _likely_duplicates(form) if valid and not form.not_a_duplicate.data else []
+    if valid and not likely:
         resident = services.create_resident(
             _resident_values(form),
             by=current_user,
@@ -180,7 +184,24 @@ def new():
     if request.method == "GET":
         form.data_source.data = _("Entered by hand")
     return render_template(
-        "residents/edit.html", form=form, resident=None, support_enabled=current_app.config["SUPPORT_LEVELS_ENABLED"]
+        "residents/edit.html",
+        form=form,
+        resident=None,
+        likely=likely,
+        reason_labels=lookalikes.REASON_LABELS,
+        support_enabled=current_app.config["SUPPORT_LEVELS_ENABLED"],
+    )
+
+
+def _likely_duplicates(form: ResidentForm, exclude_id: int | None = None) -> list:
+    return lookalikes.likely_duplicates(
+        services.visible_residents(current_user),
+        first_name=form.first_name.data,
+        last_name=form.last_name.data,
+        phones=(form.phone.data, form.phone_alt.data),
+        email=form.email.data,
+        address_id=lookalikes.known_address_id(_address_values(form)),
+        exclude_id=exclude_id,
     )
 
 
