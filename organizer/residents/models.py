@@ -3,6 +3,7 @@
 from datetime import date, datetime
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     Column,
     Date,
@@ -155,3 +156,22 @@ class Resident(TimestampMixin, VersionedMixin, db.Model):
     def display_name(self) -> str:
         first = self.preferred_name or self.first_name
         return f"{first} {self.last_name}".strip()
+
+
+class ResidentMerge(db.Model):
+    """One merge, kept so that it can be undone for MERGE_UNDO_DAYS: the folded-in resident's row as it was,
+    the kept resident's values it replaced, and every row that was moved from one to the other.
+
+    It holds personal data (the erased twin): erasing the kept resident erases it, and it is deleted once
+    it can no longer be undone."""
+
+    __tablename__ = "resident_merges"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    keep_id: Mapped[int] = mapped_column(ForeignKey("residents.id", ondelete="CASCADE"), index=True)
+    other_id: Mapped[int] = mapped_column(Integer)
+    # {"other": {column: value}, "keep_before": {column: value}, "keep_after": {...}, "moved": [...], "links": [...]}
+    snapshot: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    undone_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -6,7 +6,7 @@ Services add and flush; views commit.
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Select, and_, delete, func, insert, or_, select, update
+from sqlalchemy import Select, and_, delete, func, insert, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -515,61 +515,3 @@ def duplicate_groups(limit: int = 200) -> list[DuplicateGroup]:
         seen.add(key)
         groups.append(DuplicateGroup(reason, value, [residents[i] for i in sorted(ids) if i in residents]))
     return groups
-
-
-def _resident_references():
-    """(table, column) of every foreign key pointing at residents.id, in any feature's tables."""
-    refs = []
-    for table in db.metadata.sorted_tables:
-        for column in table.columns:
-            for fk in column.foreign_keys:
-                if fk.column.table.name == "residents" and fk.column.name == "id" and table.name != "residents":
-                    refs.append((table, column))
-    return refs
-
-
-def merge_residents(keep: Resident, other: Resident, *, by=None) -> Resident:
-    """Fold `other` into `keep`: empty fields filled, every linked row (tags, issues, conversations,
-    commitments...) moved over, `other` deleted; audited."""
-    if keep.id == other.id:
-        raise ValueError("cannot merge a resident with itself")
-    for key in RESIDENT_FIELDS + ("household_id", "source_id", "last_contacted_at"):
-        if getattr(keep, key) in (None, "") and getattr(other, key) not in (None, ""):
-            setattr(keep, key, getattr(other, key))
-    if other.do_not_contact and not keep.do_not_contact:
-        _apply_do_not_contact(keep, True)
-    if other.note and keep.note and other.note not in keep.note:
-        keep.note = f"{keep.note}\n\n{other.note}"
-        keep.note_sensitive = keep.note_sensitive or other.note_sensitive
-    sources = [s for s in (keep.data_source, other.data_source) if s]
-    keep.data_source = " + ".join(dict.fromkeys(sources))[:200]
-    moved = {}
-    for table, column in _resident_references():
-        primary = [c for c in table.primary_key.columns]
-        if column in primary:
-            # Link table: copy the links `keep` lacks, then drop `other`'s.
-            others = [c for c in primary if c is not column]
-            rows = db.session.execute(select(*others).where(column == other.id)).all()
-            for row in rows:
-                match = [c == v for c, v in zip(others, row, strict=True)]
-                exists = db.session.execute(select(column).where(column == keep.id, *match)).first()
-                if exists is None:
-                    values = {c.name: v for c, v in zip(others, row, strict=True)}
-                    values[column.name] = keep.id
-                    db.session.execute(insert(table).values(**values))
-            db.session.execute(delete(table).where(column == other.id))
-            count = len(rows)
-        else:
-            count = db.session.execute(update(table).where(column == other.id).values({column.name: keep.id})).rowcount
-        if count:
-            moved[table.name] = count
-    refresh_keys(keep)
-    if by is not None:
-        keep.updated_by_id = by.id
-    other_id = other.id
-    db.session.flush()
-    db.session.expunge(other)
-    db.session.execute(delete(Resident).where(Resident.id == other_id))
-    db.session.expire(keep)
-    audit.record("resident.merge", keep, merged_id=other_id, moved=moved)
-    return keep

@@ -1,0 +1,41 @@
+"""data: merges that can be undone
+
+Revision ID: data_merges_and_lists
+Revises: 6fc3478b3915
+Create Date: 2026-12-02 19:45:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = 'data_merges_and_lists'
+down_revision = '6fc3478b3915'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table(
+        'resident_merges',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('keep_id', sa.Integer(), nullable=False),
+        sa.Column('other_id', sa.Integer(), nullable=False),
+        sa.Column('snapshot', sa.JSON(), nullable=False),
+        sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('created_by_id', sa.Integer(), nullable=True),
+        sa.Column('undone_at', sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_resident_merges_created_by_id_users'), ondelete='SET NULL'),
+        sa.ForeignKeyConstraint(['keep_id'], ['residents.id'], name=op.f('fk_resident_merges_keep_id_residents'), ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_resident_merges')),
+    )
+    with op.batch_alter_table('resident_merges', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_resident_merges_created_at'), ['created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_resident_merges_keep_id'), ['keep_id'], unique=False)
+
+
+def downgrade():
+    with op.batch_alter_table('resident_merges', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_resident_merges_keep_id'))
+        batch_op.drop_index(batch_op.f('ix_resident_merges_created_at'))
+    op.drop_table('resident_merges')
