@@ -81,7 +81,7 @@ def test_side_by_side_choices_move_everything_and_undo_puts_it_back(app, client,
     client.login(people["organizer"])
     page = client.get(f"/residents/merge?keep={first}&other={second}").get_data(as_text=True)
     assert "06 99 66 01 29" in page and "07 11 22 33 44" in page and "helene.andre@example.org" in page
-    assert f'data-testid="choice-phone-other"' in page and "Door knocks: 1" in page
+    assert 'data-testid="choice-phone-other"' in page and "Door knocks: 1" in page
     response = client.post_form(
         "/residents/merge", {"keep_id": first, "other_id": second, "choice_phone": "other", "choice_first_name": "keep"}
     )
