@@ -5,9 +5,11 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import Select, select
+from sqlalchemy.orm import selectinload
 
+from organizer.extensions import db
 from organizer.residents.models import Address, Household
-from organizer.turfs.models import TurfAssignment
+from organizer.turfs.models import Turf, TurfAssignment
 
 
 def local_today() -> date:
@@ -29,3 +31,45 @@ def assigned_household_ids(user, today: date | None = None) -> Select:
         .join(Address, Household.address_id == Address.id)
         .where(Address.turf_id.in_(assigned_turf_ids(user, today)))
     )
+
+
+# ---------------------------------------------------------------- who may see which turf
+
+
+def is_canvasser(user) -> bool:
+    """Canvassers see only their own turfs; every other role sees them all."""
+    return getattr(user, "role", None) == "canvasser"
+
+
+def visible_turfs(user):
+    """SELECT of the turfs `user` may see: a canvasser's current assignments, everything for others."""
+    query = select(Turf).order_by(Turf.name)
+    if is_canvasser(user):
+        query = query.where(Turf.id.in_(assigned_turf_ids(user)))
+    return query
+
+
+def visible_turf(user, turf_id: int) -> Turf | None:
+    """The turf if `user` may see it, else None (the caller answers 404)."""
+    return db.session.scalar(visible_turfs(user).where(Turf.id == turf_id))
+
+
+def household_turf(user, household_id: int) -> tuple[Household, Turf | None] | None:
+    """The household and its turf if `user` may open that door, else None.
+
+    Canvassers only reach doors of their current turfs; others reach every door."""
+    household = db.session.scalar(
+        select(Household)
+        .where(Household.id == household_id)
+        .options(selectinload(Household.address), selectinload(Household.residents))
+    )
+    if household is None:
+        return None
+    turf = None
+    if household.address.turf_id is not None:
+        turf = visible_turf(user, household.address.turf_id)
+        if turf is None and is_canvasser(user):
+            return None
+    elif is_canvasser(user):
+        return None
+    return household, turf

@@ -1,0 +1,156 @@
+"""What the conversation pages share: who may talk, record loading, resident pickers, conflicts."""
+
+from datetime import date
+
+from flask import abort, render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from organizer.auth.models import Role, User
+from organizer.conversations import services
+from organizer.conversations.forms import ResidentField
+from organizer.conversations.models import Commitment, Issue
+from organizer.extensions import db
+from organizer.residents.models import Resident
+
+TALKERS = (Role.ORGANIZER, Role.LEADER)  # may log one-on-ones, house meetings, commitments
+PAGE_SIZE = 30
+
+# --- Helpers ---------------------------------------------------------------------------------------------
+
+
+def _get(model, object_id: int, *options):
+    obj = db.session.scalar(select(model).where(model.id == object_id).options(*options))
+    return obj if obj is not None else abort(404)
+
+
+def _resident_fields(form):
+    """Every resident picker of a form, including those inside attendee lines."""
+    fields = []
+    for f in form:
+        if isinstance(f, ResidentField):
+            fields.append(f)
+        elif f.type == "FieldList":
+            fields.extend(sub for entry in f for sub in entry.form if isinstance(sub, ResidentField))
+    return fields
+
+
+def fill_pickers(form) -> None:
+    """Give each resident picker its options: the current choice, plus matches for its search box (no-JS path)."""
+    pickers = _resident_fields(form)
+    ids = {f.data for f in pickers if f.data}
+    known = {r.id: r for r in db.session.scalars(select(Resident).where(Resident.id.in_(ids)))} if ids else {}
+    for f in pickers:
+        options = [("", "—")]
+        if f.data in known:
+            options.append((known[f.data].id, services.resident_label(known[f.data])))
+        query = request.values.get(f"{f.name}_q", "").strip()
+        f.query = query
+        for resident in services.search_residents(query, household_ids=_search_scope()) if query else []:
+            if resident.id != f.data:
+                options.append((resident.id, services.resident_label(resident)))
+        f.choices = options
+        if f.data and f.data not in known:
+            f.data = None
+
+
+def _search_scope():
+    """Canvassers find only the residents behind the doors of their current turfs."""
+    if current_user.has_role(*TALKERS):
+        return None
+    return services.knockable_household_ids(current_user)
+
+
+def _looking_up() -> bool:
+    """The form was sent by a picker's Search button (no JavaScript): show matches, save nothing."""
+    return request.method == "POST" and "lookup" in request.form
+
+
+def _fill_issues(form) -> None:
+    form.issue_ids.choices = [(issue.id, issue.name) for issue in services.all_issues()]
+
+
+def _issues(form) -> list[Issue]:
+    return services.issues_from(form.issue_ids.data, form.new_issues.data)
+
+
+def _users_choices(blank: bool = False):
+    users = db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.display_name))
+    choices = [(u.id, u.display_name) for u in users]
+    return ([("", "—")] if blank else []) + choices
+
+
+def _version_conflict(obj, form) -> bool:
+    try:
+        return int(form.version.data or 0) != obj.version
+    except ValueError:
+        return True
+
+
+def _value(value):
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, list):
+        return ", ".join(str(getattr(v, "name", v)) for v in value)
+    return str(value)
+
+
+def _conflict_rows(obj, form, extra: dict | None = None) -> list[tuple[str, str, str]]:
+    """(label, saved meanwhile, yours) for every field that differs."""
+    rows = []
+    for f in form:
+        if f.type in ("CSRFTokenField", "SubmitField", "HiddenField", "FieldList") or f.name in ("issue_ids",):
+            continue
+        name = f.name
+        if not hasattr(obj, name):
+            continue
+        theirs, mine = getattr(obj, name), f.data
+        if isinstance(theirs, (date, int)) and isinstance(mine, str):
+            mine = mine or None
+        if _value(theirs) != _value(mine):
+            rows.append((str(f.label.text), _value(theirs), _value(mine)))
+    for label, (theirs, mine) in (extra or {}).items():
+        if _value(theirs) != _value(mine):
+            rows.append((label, _value(theirs), _value(mine)))
+    return rows
+
+
+def _render_conflict(template: str, obj, form, extra=None, **context):
+    """409: both versions side by side; the form keeps what this person typed, on top of the new version."""
+    db.session.rollback()
+    db.session.refresh(obj)
+    rows = _conflict_rows(obj, form, extra)
+    form.version.data = str(obj.version)
+    return render_template(template, form=form, obj=obj, conflict=rows, **context), 409
+
+
+def _int(value):
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _commitment_options():
+    return (
+        selectinload(Commitment.from_resident),
+        selectinload(Commitment.to_resident),
+        selectinload(Commitment.from_user),
+        selectinload(Commitment.to_user),
+        selectinload(Commitment.owner),
+    )
+
+
+def _commitments_from(source_type: str, source_id: int) -> list[Commitment]:
+    return list(
+        db.session.scalars(
+            select(Commitment)
+            .where(Commitment.source_type == source_type, Commitment.source_id == source_id)
+            .options(*_commitment_options())
+            .order_by(Commitment.due_on, Commitment.id)
+        )
+    )
