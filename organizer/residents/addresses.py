@@ -71,7 +71,7 @@ _US_REGION_CITY = re.compile(rf",\s*(?P<city>[{_ACCENTS}][{_ACCENTS}' .-]*?)\s*,
 # "4B-123 Main St": a Canadian unit before the civic number.
 _CA_UNIT_FIRST = re.compile(r"^\s*(?P<unit>\w+)\s*-\s*(?P<number>\d+)\s+(?P<rest>.+)$")
 _FR_NUMBER = re.compile(
-    rf"^\s*(?:n[°o]\s*)?(?P<number>\d+)(?:\s*[-/à]\s*\d+)?\s*(?:(?P<latin>{_LATIN})\b|(?P<letter>[a-zA-Z])(?![{_ACCENTS}]))?"
+    rf"^\s*(?:n[°o]\s*)?(?P<number>\d+)(?:\s*[-/à]\s*\d+)?\s*(?:(?P<latin>{_LATIN})\b|(?P<letter>[a-hA-H])(?![{_ACCENTS}.]))?"
     r"\.?\s*,?\s*(?P<rest>.*)$",
     re.IGNORECASE,
 )

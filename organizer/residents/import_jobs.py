@@ -27,6 +27,11 @@ def errors_path(folder: Path, token: str, job_id: int) -> Path:
     return folder / f"{token}.errors-{job_id}.json"
 
 
+def preview_path(folder: Path, token: str, job_id: int) -> Path:
+    """The first rows as they will be stored (personal data: kept beside the upload, deleted with it)."""
+    return folder / f"{token}.preview-{job_id}.json"
+
+
 def _run(job, progress, dry_run: bool):
     params = job.params
     folder, token = Path(params["folder"]), params["token"]
@@ -58,6 +63,8 @@ def _run(job, progress, dry_run: bool):
     if report.errors:
         shown = [error.as_dict() for error in report.errors[:MAX_ERRORS_SHOWN]]
         errors_path(folder, token, job_id).write_text(json.dumps({"errors": shown, "count": len(report.errors)}))
+    if report.preview:
+        preview_path(folder, token, job_id).write_text(json.dumps(report.preview))
     if report.rejected_rows:
         (folder / f"{token}.rejects.csv").write_text(report.rejects_csv(), encoding="utf-8-sig")
     if report.written:
@@ -74,6 +81,7 @@ def _run(job, progress, dry_run: bool):
         "updated": report.updated,
         "unchanged": report.unchanged,
         "rejected": report.rejected,
+        "possible_duplicates": report.possible_duplicates,
         "errors": len(report.errors),
         "written": report.written,
     }
@@ -95,7 +103,7 @@ def run_import(job, progress):
 class _Report:
     """What the report template reads, rebuilt from the job's counts and the saved per-row problems."""
 
-    def __init__(self, summary: dict, errors: list[dict], error_count: int):
+    def __init__(self, summary: dict, errors: list[dict], error_count: int, preview: list[dict] | None = None):
         self.format = summary.get("format", "")
         self.rows = summary.get("rows", 0)
         self.created = {key: summary.get(key, 0) for key in ("addresses", "households", "residents")}
@@ -105,6 +113,8 @@ class _Report:
         self.written = bool(summary.get("written"))
         self.errors = errors
         self.more_errors = max(0, error_count - len(errors))
+        self.possible_duplicates = summary.get("possible_duplicates", 0)
+        self.preview = preview or []
 
 
 def outcome(job) -> str:
@@ -117,7 +127,10 @@ def outcome(job) -> str:
         if path.exists():
             saved = json.loads(path.read_text())
             errors, count = saved["errors"], saved["count"]
-    report = _Report(job.summary or {}, errors, count)
+    preview = []
+    if job.state == "done" and preview_path(folder, token, job.id).exists():
+        preview = json.loads(preview_path(folder, token, job.id).read_text())
+    report = _Report(job.summary or {}, errors, count, preview)
     may_retry = (folder / f"{token}.data").exists() and (folder / f"{token}.json").exists()
     form = None
     if may_retry and (job.kind == CHECK or not report.written):

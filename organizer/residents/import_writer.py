@@ -2,16 +2,19 @@
 
 from datetime import datetime
 from functools import lru_cache
+from types import SimpleNamespace
 
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import selectinload
 
 from organizer.db import utcnow
 from organizer.extensions import db
+from organizer.residents import duplicates
 from organizer.residents.import_reading import ADDRESS_ONLY_FORMATS, TAG_SEPARATORS
 from organizer.residents.import_rows import ImportReport
 from organizer.residents.models import Address, Household, Resident, Tag, resident_tags
 from organizer.residents.normalize import fold, name_key, street_key
+from organizer.residents.services import full_address
 
 # --- writing ----------------------------------------------------------------------------------------------
 
@@ -23,6 +26,7 @@ ADDRESS_COLUMNS = (
     "staircase",
     "floor",
     "door",
+    "access_notes",
     "postcode",
     "city",
     "insee_code",
@@ -30,8 +34,17 @@ ADDRESS_COLUMNS = (
     "lat",
     "lon",
 )
-ADDRESS_UPDATABLE = ("postcode", "city", "insee_code", "area", "lat", "lon")
-RESIDENT_COLUMNS = ("first_name", "last_name", "birth_name", "email", "phone", "birth_date", "languages")
+ADDRESS_UPDATABLE = ("postcode", "city", "insee_code", "area", "lat", "lon", "access_notes")
+RESIDENT_COLUMNS = (
+    "first_name",
+    "last_name",
+    "birth_name",
+    "email",
+    "phone",
+    "phone_alt",
+    "birth_date",
+    "languages",
+)
 
 
 def _executemany(table, rows: list[dict]) -> None:
@@ -83,6 +96,31 @@ def _address_key(values: dict) -> tuple:
         values.get("suffix"),
         *(_none(values.get(k)) for k in ("building", "staircase", "floor", "door")),
     )
+
+
+PREVIEW_ROWS = 20
+
+
+def _preview_row(values: dict, address_ref) -> dict:
+    """One row of the check page as it will be stored: the address in its parts, the person, what matched."""
+    place = SimpleNamespace(
+        **{
+            key: values.get(key) or None
+            for key in ("number", "suffix", "street", "building", "staircase", "floor", "door", "postcode", "city")
+        }
+    )
+    name = " ".join(part for part in (values.get("first_name"), values.get("last_name")) if part)
+    return {
+        "row": values.get("row"),
+        "address": full_address(place) if place.street else "",
+        "access_notes": values.get("access_notes") or "",
+        "name": name,
+        "phone": values.get("phone") or "",
+        "email": values.get("email") or "",
+        "address_status": None if address_ref is None else ("matched" if address_ref[0] == "old" else "new"),
+        "resident": None,
+        "duplicate": None,
+    }
 
 
 class _Writer:
@@ -196,6 +234,10 @@ class _Writer:
         address_ids = [
             None if ref is None else (ref[1] if ref[0] == "old" else new_ids[ref[1]]) for ref in record_address
         ]
+        preview = [
+            _preview_row(values, ref) for values, ref in zip(records[:PREVIEW_ROWS], record_address, strict=False)
+        ]
+        report.preview = preview
         if address_only:
             for ref in record_address:
                 if ref and ref[0] == "old":
@@ -211,7 +253,8 @@ class _Writer:
         report.created["households"] = len(household_ids)
         # 3. residents
         new_residents, new_tags, to_update = [], [], []
-        for values, address_id in zip(records, address_ids, strict=True):
+        self.lookalikes = duplicates.Index()
+        for index, (values, address_id) in enumerate(zip(records, address_ids, strict=True)):
             household_id = self.household_by_address.get(address_id) if address_id else None
             first_key, last_key = _fold(values.get("first_name")), _fold(values.get("last_name"))
             key_name = f"{first_key} {last_key}".strip()
@@ -222,7 +265,19 @@ class _Writer:
                 existing = self.resident_by_person.get((key_name, household_id))
             if existing is not None:
                 to_update.append((existing, values, household_id))
+                if index < PREVIEW_ROWS:
+                    preview[index]["resident"] = "matched" if existing > 0 else "repeated"
                 continue
+            if key_name or values.get("has_person"):
+                likely = self.lookalikes.match(
+                    values.get("first_name"), values.get("last_name"), values.get("phone"), values.get("email")
+                )
+                if likely is not None:
+                    report.possible_duplicates += 1
+                    if index < PREVIEW_ROWS:
+                        preview[index]["duplicate"] = {"id": likely[0], "reason": likely[1]}
+            if index < PREVIEW_ROWS:
+                preview[index]["resident"] = "new"
             row = {k: _none(values.get(k)) for k in RESIDENT_COLUMNS}
             row.update(
                 first_name=values.get("first_name") or "",

@@ -112,6 +112,7 @@ def run_import(
             report.rejected += 1
             report.rejected_rows.append((index, cells, "; ".join(f"{e.column or ''}: {e.message}" for e in errors)))
         else:
+            values["row"] = index
             records.append(values)
     if progress:
         progress(len(table.rows), total)

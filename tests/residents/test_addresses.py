@@ -24,6 +24,8 @@ def parts(text, country="FR"):
         ("N° 4 impasse des Lilas", {"number": 4, "street": "impasse des Lilas"}),
         ("12-14 rue du Port", {"number": 12, "street": "rue du Port"}),
         ("3 avenue Foch", {"number": 3, "street": "avenue Foch"}),
+        ("14 r. Maréchal Joffre", {"number": 14, "street": "r. Maréchal Joffre"}),
+        ("14 r Joffre", {"number": 14, "street": "r Joffre"}),
         ("8 rue du 8 Mai 1945", {"number": 8, "street": "rue du 8 Mai 1945"}),
         ("rue de la Paix", {"street": "rue de la Paix"}),
         ("Lieu-dit La Haie", {"street": "Lieu-dit La Haie"}),
