@@ -57,6 +57,7 @@ class ResidentForm(FlaskForm):
     staircase = StringField(_l("Staircase"), validators=[Optional(), Length(max=20)])
     floor = StringField(_l("Floor"), validators=[Optional(), Length(max=20)])
     door = StringField(_l("Door"), validators=[Optional(), Length(max=20)])
+    access_notes = StringField(_l("Door code and entry notes"), validators=[Optional(), Length(max=200)])
     postcode = StringField(_l("Postcode"), validators=[Optional(), Length(max=10)])
     city = StringField(_l("City"), validators=[Optional(), Length(max=120)])
     tags = StringField(_l("Tags"), validators=[Optional(), Length(max=500)])

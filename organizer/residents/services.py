@@ -54,7 +54,7 @@ RESIDENT_FIELDS = (
     "note",
     "note_sensitive",
 )
-ADDRESS_FIELDS = ("number", "street", "building", "staircase", "floor", "door", "postcode", "city")
+ADDRESS_FIELDS = ("number", "street", "building", "staircase", "floor", "door", "access_notes", "postcode", "city")
 
 
 class VersionConflict(Exception):
@@ -155,10 +155,14 @@ def find_or_create_address(data: dict) -> Address | None:
             street_key=street_key(street),
             postcode=_blank(data.get("postcode")),
             city=_blank(data.get("city")),
+            access_notes=_blank(data.get("access_notes")),
             **unit,
         )
         db.session.add(address)
         db.session.flush()
+    elif "access_notes" in data and address.access_notes != _blank(data["access_notes"]):
+        # The door code belongs to the door: whoever edits a resident behind it keeps it current for all.
+        address.access_notes = _blank(data["access_notes"])
     return address
 
 

@@ -287,7 +287,7 @@ def edit(resident_id: int):
         address = resident.household.address if resident.household else None
         if address:
             form.number.data = f"{address.number or ''} {address.suffix or ''}".strip()
-            for key in ("street", "building", "staircase", "floor", "door", "postcode", "city"):
+            for key in ("street", "building", "staircase", "floor", "door", "access_notes", "postcode", "city"):
                 getattr(form, key).data = getattr(address, key)
         form.phone.data, form.phone_alt.data = phones.display(resident.phone), phones.display(resident.phone_alt)
         form.tags.data = ", ".join(tag.name for tag in resident.tags)

@@ -113,6 +113,9 @@ def sheet_context(turf: Turf, rural: bool = False, user=None) -> dict:
         "printed_on": today,
         "destroy_after": services.destroy_after(turf, user, today),
         "rural": rural,
+        # Door codes and entry notes are printed only on the sheet of a canvasser assigned to this turf, printed
+        # by themselves: a sheet printed for the office or left behind does not open the buildings.
+        "access_notes": user is not None and any(a.user_id == user.id for a in holders),
     }
 
 
