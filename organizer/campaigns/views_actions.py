@@ -25,6 +25,7 @@ from organizer.extensions import db
 from organizer.kernel.routes import Routes
 from organizer.residents.models import Resident
 from organizer.residents.normalize import fold
+from organizer.residents.services import WITH_ADDRESS
 
 routes = Routes()
 
@@ -101,6 +102,7 @@ def action(action_id: int):
                 select(Resident)
                 .where(Resident.name_key.contains(fold(query)), Resident.do_not_contact.is_(False))
                 .order_by(Resident.last_name, Resident.first_name)
+                .options(WITH_ADDRESS)
                 .limit(20)
             )
             if resident.id not in listed

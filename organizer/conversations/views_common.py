@@ -14,6 +14,7 @@ from organizer.conversations.forms import ResidentField
 from organizer.conversations.models import Commitment, Issue
 from organizer.extensions import db
 from organizer.residents.models import Resident
+from organizer.residents.services import WITH_ADDRESS
 
 TALKERS = (Role.ORGANIZER, Role.LEADER)  # may log one-on-ones, house meetings, commitments
 PAGE_SIZE = 30
@@ -41,7 +42,11 @@ def fill_pickers(form) -> None:
     """Give each resident picker its options: the current choice, plus matches for its search box (no-JS path)."""
     pickers = _resident_fields(form)
     ids = {f.data for f in pickers if f.data}
-    known = {r.id: r for r in db.session.scalars(select(Resident).where(Resident.id.in_(ids)))} if ids else {}
+    known = (
+        {r.id: r for r in db.session.scalars(select(Resident).where(Resident.id.in_(ids)).options(WITH_ADDRESS))}
+        if ids
+        else {}
+    )
     for f in pickers:
         options = [("", "—")]
         if f.data in known:

@@ -17,6 +17,7 @@ from organizer.conversations.views_common import _fill_issues, _int, _issues, _l
 from organizer.extensions import db
 from organizer.kernel.routes import Routes
 from organizer.residents.models import Household, Resident
+from organizer.residents.services import WITH_ADDRESS
 
 routes = Routes()
 
@@ -45,7 +46,10 @@ def new_door_knock():
     )
     if household is not None:
         behind_the_door = db.session.scalars(
-            select(Resident).where(Resident.household_id == household.id).order_by(Resident.name_key)
+            select(Resident)
+            .where(Resident.household_id == household.id)
+            .order_by(Resident.name_key)
+            .options(WITH_ADDRESS)
         )
         known = {value for value, _label in form.resident_id.choices}
         form.resident_id.choices += [(r.id, services.resident_label(r)) for r in behind_the_door if r.id not in known]

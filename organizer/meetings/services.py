@@ -24,6 +24,7 @@ from organizer.meetings.models import (
 from organizer.meetings.templates_builtin import BUILTIN_TEMPLATES
 from organizer.residents.models import Resident
 from organizer.residents.normalize import fold
+from organizer.residents.services import WITH_ADDRESS
 
 
 # --- time zones -------------------------------------------------------------------------------------------
@@ -308,7 +309,13 @@ def search_residents(query: str, exclude: set[int], limit: int = 20) -> list[Res
     key = fold(query)
     if not key:
         return []
-    statement = select(Resident).where(Resident.name_key.contains(key)).order_by(Resident.name_key).limit(limit + 5)
+    statement = (
+        select(Resident)
+        .where(Resident.name_key.contains(key))
+        .order_by(Resident.name_key)
+        .options(WITH_ADDRESS)
+        .limit(limit + 5)
+    )
     return [r for r in db.session.scalars(statement) if r.id not in exclude][:limit]
 
 

@@ -429,6 +429,25 @@ def full_address(address: Address | None) -> str:
     return text
 
 
+# Loader option for lists that show resident_hint(): the door and its address in the same statement.
+WITH_ADDRESS = joinedload(Resident.household).joinedload(Household.address)
+
+
+def resident_hint(resident: Resident) -> str:
+    """What tells two namesakes apart in a picker: the street of their door and the end of their phone
+    ("12 bis rue Joffre · …78"); the household and its address must be loaded (WITH_ADDRESS)."""
+    parts = []
+    household = resident.household
+    if household is not None and household.address is not None:
+        address = household.address
+        number = f"{address.number}{' ' + address.suffix if address.suffix else ''} " if address.number else ""
+        parts.append(f"{number}{address.street}")
+    digits = "".join(ch for ch in resident.phone or "" if ch.isdigit())
+    if len(digits) >= 2:
+        parts.append(f"…{digits[-2:]}")
+    return " · ".join(parts)
+
+
 def encode_cursor(resident: Resident) -> str:
     """The "next page" token: the last row's sort key and id."""
     return f"{resident.id}:{resident.sort_key}"

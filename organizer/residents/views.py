@@ -45,6 +45,7 @@ from organizer.turfs.models import Turf
 
 bp = Blueprint("residents", __name__)
 bp.add_app_template_global(services.full_address, "full_address")
+bp.add_app_template_global(services.resident_hint, "resident_hint")
 bp.add_app_template_filter(phones.display, "phone")
 bp.add_app_template_filter(phones.last_digits, "phone_end")
 URL_PREFIX = "/residents"
