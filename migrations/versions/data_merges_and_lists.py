@@ -1,4 +1,4 @@
-"""data: merges that can be undone
+"""data: merges that can be undone, purpose of keeping a resident's data
 
 Revision ID: data_merges_and_lists
 Revises: 6fc3478b3915
@@ -16,6 +16,8 @@ depends_on = None
 
 
 def upgrade():
+    with op.batch_alter_table('residents', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('purpose', sa.String(length=200), nullable=True))
     op.create_table(
         'resident_merges',
         sa.Column('id', sa.Integer(), nullable=False),
@@ -39,3 +41,5 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_resident_merges_keep_id'))
         batch_op.drop_index(batch_op.f('ix_resident_merges_created_at'))
     op.drop_table('resident_merges')
+    with op.batch_alter_table('residents', schema=None) as batch_op:
+        batch_op.drop_column('purpose')

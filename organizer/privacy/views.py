@@ -15,6 +15,7 @@ from organizer.features import feature_modules
 from organizer.printing.pdf import pdf_response, render_pdf
 from organizer.privacy import services, tracking  # noqa: F401 - tracking registers the revision hook
 from organizer.privacy.forms import ErasureForm, ObjectionForm, PurgeForm
+from organizer.residents.forms import CONSENT_LABELS, ELECTORAL_WARNING
 from organizer.residents.history import FIELD_LABELS as RESIDENT_FIELD_LABELS
 from organizer.residents.models import Resident
 
@@ -27,11 +28,6 @@ NAVIGATION = [("privacy.retention", _l("Data retention"), (Role.ADMIN,), 92)]
 
 ERASE_WORDS = {"ERASE", "EFFACER"}
 
-CONSENT_LABELS = {
-    "consent": _l("Consent"),
-    "legitimate_interest": _l("Legitimate interest"),
-    "membership": _l("Membership"),
-}
 # The resident's own fields are labelled once, in residents.history; the export adds its bookkeeping columns.
 FIELD_LABELS = {
     **RESIDENT_FIELD_LABELS,
@@ -77,6 +73,7 @@ def resident(resident_id: int):
         objection_form=ObjectionForm(),
         erasure_form=ErasureForm(),
         consent_labels=CONSENT_LABELS,
+        electoral_warning=ELECTORAL_WARNING,
     )
 
 

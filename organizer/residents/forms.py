@@ -28,9 +28,14 @@ STAGE_LABELS = {
 }
 CONSENT_LABELS = {
     "consent": _l("Consent"),
-    "legitimate_interest": _l("Legitimate interest"),
+    "legitimate_interest": _l("Legitimate interest of the association"),
     "membership": _l("Membership"),
+    "electoral_list": _l("Electoral list (electoral communication only)"),
 }
+ELECTORAL_WARNING = _l(
+    "Data from the electoral list may be used only for electoral communication (French electoral code, "
+    "art. L. 37 and R. 16): not for any other campaign or purpose, and never passed on to anyone."
+)
 
 
 def _phone(form, field):
@@ -67,7 +72,9 @@ class ResidentForm(FlaskForm):
     self_interest = TextAreaField(_l("Self-interest"), validators=[Optional(), Length(max=5000)])
     point_person_id = SelectField(_l("Point person"), coerce=lambda v: int(v) if v else None, validators=[Optional()])
     data_source = StringField(_l("Data source"), validators=[DataRequired(), Length(max=200)])
-    consent_basis = SelectField(_l("Consent basis"), validators=[Optional()])
+    # Required for a new resident (validate_* below), not on edits of older records that lack them.
+    consent_basis = SelectField(_l("Legal basis"), validate_choice=False)
+    purpose = StringField(_l("Purpose of the data"), validators=[Length(max=200)])
     consent_date = DateField(_l("Consent date"), validators=[Optional()])
     consent_method = StringField(_l("How consent was obtained"), validators=[Optional(), Length(max=200)])
     quote_consent = BooleanField(_l("Agrees to be quoted anonymously"))
@@ -84,6 +91,16 @@ class ResidentForm(FlaskForm):
         self.point_person_id.choices = [("", "—"), *user_choices]
         self.support_level.choices = [("", "—")] + [(str(n), str(n)) for n in range(1, 6)]
         self.consent_basis.choices = [("", "—"), *CONSENT_LABELS.items()]
+
+    def validate_consent_basis(self, field):
+        if field.data and field.data not in CONSENT_LABELS:
+            raise ValidationError(_l("Not a valid choice."))
+        if not self.version.data and not field.data:  # a new resident: say on what basis they are recorded
+            raise ValidationError(_l("Say on what legal basis this person is recorded."))
+
+    def validate_purpose(self, field):
+        if not self.version.data and not (field.data or "").strip():
+            raise ValidationError(_l("Say what this person's data is kept for."))
 
     def validate_street(self, field):
         if (self.number.data or "").strip() and not (field.data or "").strip():
@@ -117,5 +134,7 @@ class ImportConfirmForm(FlaskForm):
     """Last step: the data source to record, then write."""
 
     source = StringField(_l("Data source recorded on each resident"), validators=[DataRequired(), Length(max=200)])
+    basis = SelectField(_l("Legal basis"), choices=list(CONSENT_LABELS.items()), validate_choice=False)
+    purpose = StringField(_l("Purpose of the data"), validators=[Optional(), Length(max=200)])
     skip_invalid = BooleanField(_l("Import the valid rows and skip the others"))
     submit = SubmitField(_l("Import"))

@@ -17,7 +17,7 @@ from organizer.extensions import db
 from organizer.jobs import views as job_views
 from organizer.jobs.services import JOB_FOLDERS, job_handler
 from organizer.residents import importing
-from organizer.residents.forms import ImportConfirmForm
+from organizer.residents.forms import ELECTORAL_WARNING, ImportConfirmForm
 
 CHECK, IMPORT = "residents.import_check", "residents.import"
 MAX_ERRORS_SHOWN = 500
@@ -52,6 +52,8 @@ def _run(job, progress, dry_run: bool):
                 skip_invalid=dry_run or bool(params.get("skip_invalid")),
                 user_id=user_id,
                 progress=progress.report,
+                basis=params.get("basis"),
+                purpose=params.get("purpose"),
             )
         except Exception:
             db.session.rollback()
@@ -134,7 +136,12 @@ def outcome(job) -> str:
     may_retry = (folder / f"{token}.data").exists() and (folder / f"{token}.json").exists()
     form = None
     if may_retry and (job.kind == CHECK or not report.written):
-        form = ImportConfirmForm(formdata=None, source=params.get("source") or job.summary.get("source") or "")
+        form = ImportConfirmForm(
+            formdata=None,
+            source=params.get("source") or job.summary.get("source") or "",
+            basis=params.get("basis") or importing.default_basis(params["format"]),
+            purpose=params.get("purpose") or importing.default_purpose(params["format"]),
+        )
     return Markup(  # noqa: S704 - a rendered template (autoescaped)
         render_template(
             "residents/_import_job.html",
@@ -144,6 +151,8 @@ def outcome(job) -> str:
             token=token,
             filename=params["filename"],
             generic=params["format"] == "generic",
+            electoral=params["format"] == "electoral-list",
+            electoral_warning=ELECTORAL_WARNING,
             form=form,
             has_rejects=(folder / f"{token}.rejects.csv").exists() and bool(report.rejected),
         )

@@ -126,8 +126,18 @@ def _preview_row(values: dict, address_ref) -> dict:
 class _Writer:
     """Matches rows to what exists and writes in bulk (a few statements per thousand rows)."""
 
-    def __init__(self, report: ImportReport, source: str, fmt: str, user_id: int | None):
+    def __init__(
+        self,
+        report: ImportReport,
+        source: str,
+        fmt: str,
+        user_id: int | None,
+        *,
+        basis: str | None = None,
+        purpose: str | None = None,
+    ):
         self.report, self.source, self.fmt, self.user_id = report, source, fmt, user_id
+        self.basis, self.purpose = basis, purpose
         self.address_by_source: dict[str, int] = {}
         self.address_by_key: dict[tuple, int] = {}
         self.household_by_address: dict[int, int] = {}
@@ -287,6 +297,8 @@ class _Writer:
                 source_id=_none(values.get("source_id")),
                 household_id=household_id,
                 data_source=self.source,
+                consent_basis=self.basis,
+                purpose=self.purpose,
                 do_not_contact=bool(values.get("do_not_contact")),
                 do_not_contact_at=datetime.now().astimezone() if values.get("do_not_contact") else None,
                 note=_none(values.get("note")),
@@ -350,6 +362,10 @@ class _Writer:
                 report.unchanged += 1
                 continue
             changed = False
+            if resident.consent_basis is None and self.basis:
+                # Known but with no basis recorded: this file's basis and purpose fill the gap.
+                resident.consent_basis, resident.purpose = self.basis, resident.purpose or self.purpose
+                changed = True
             for key in RESIDENT_COLUMNS + ("note",):
                 value = _none(values.get(key))
                 if value is not None and getattr(resident, key) != value:

@@ -22,7 +22,9 @@ from organizer.db import TimestampMixin, VersionedMixin
 from organizer.extensions import db
 
 LEADERSHIP_STAGES = ("contact", "supporter", "volunteer", "leader", "core_leader")
-CONSENT_BASES = ("consent", "legitimate_interest", "membership")
+# Legal bases (GDPR art. 6): "electoral_list" is data from the electoral list, usable for electoral
+# communication only (French electoral code, art. L. 37 and R. 16).
+CONSENT_BASES = ("consent", "legitimate_interest", "membership", "electoral_list")
 
 resident_tags = Table(
     "resident_tags",
@@ -135,6 +137,8 @@ class Resident(TimestampMixin, VersionedMixin, db.Model):
     consent_basis: Mapped[str | None] = mapped_column(String(30))
     consent_date: Mapped[date | None] = mapped_column(Date)
     consent_method: Mapped[str | None] = mapped_column(String(200))
+    # What the organization keeps this person's data for ("campaign on rents", "electoral communication").
+    purpose: Mapped[str | None] = mapped_column(String(200))
     # May their words be quoted (anonymously) in public reports?
     quote_consent: Mapped[bool] = mapped_column(Boolean, default=False)
     do_not_contact: Mapped[bool] = mapped_column(Boolean, default=False, index=True)

@@ -48,6 +48,7 @@ RESIDENT_FIELDS = (
     "consent_basis",
     "consent_date",
     "consent_method",
+    "purpose",
     "quote_consent",
     "do_not_contact",
     "point_person_id",

@@ -32,6 +32,7 @@ from organizer.residents import (
 )
 from organizer.residents.forms import (
     CONSENT_LABELS,
+    ELECTORAL_WARNING,
     STAGE_LABELS,
     BulkTagForm,
     ImportConfirmForm,
@@ -186,6 +187,8 @@ def new():
         return redirect(url_for("residents.show", resident_id=resident.id))
     if request.method == "GET":
         form.data_source.data = _("Entered by hand")
+        form.consent_basis.data = "legitimate_interest"
+        form.purpose.data = _("Community organizing: meetings, actions and follow-up")
     return render_template(
         "residents/edit.html",
         form=form,
@@ -244,6 +247,7 @@ def show(resident_id: int):
         timeline=timeline,
         stages=STAGE_LABELS,
         consent_labels=CONSENT_LABELS,
+        electoral_warning=ELECTORAL_WARNING,
         sees_sensitive=services.sees_sensitive(current_user),
         may_edit=current_user.has_role("organizer", "leader"),
         support_enabled=current_app.config["SUPPORT_LEVELS_ENABLED"],
@@ -583,7 +587,16 @@ def import_confirm(token: str):
         if meta.get("check_job"):
             return redirect(url_for("jobs.show", job_id=meta["check_job"]))
         return redirect(url_for("residents.import_upload"))
-    return _start(import_jobs.IMPORT, token, meta, source=form.source.data, skip_invalid=bool(form.skip_invalid.data))
+    basis = form.basis.data if form.basis.data in CONSENT_LABELS else importing.default_basis(meta["format"])
+    return _start(
+        import_jobs.IMPORT,
+        token,
+        meta,
+        source=form.source.data,
+        skip_invalid=bool(form.skip_invalid.data),
+        basis=basis,
+        purpose=(form.purpose.data or "").strip() or importing.default_purpose(meta["format"]),
+    )
 
 
 @bp.route("/import/<token>/rejects.csv")

@@ -8,7 +8,15 @@ from organizer.residents.models import Resident
 
 
 def _new(client, **values):
-    data = {"first_name": "", "last_name": "", "data_source": "À la main", "leadership_stage": "contact", **values}
+    data = {
+        "first_name": "",
+        "last_name": "",
+        "data_source": "À la main",
+        "consent_basis": "legitimate_interest",
+        "purpose": "Organisation",
+        "leadership_stage": "contact",
+        **values,
+    }
     return client.post_form("/residents/new", data)
 
 

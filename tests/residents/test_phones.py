@@ -46,6 +46,8 @@ def test_a_number_that_is_not_one_is_refused_with_a_message(client, people):
             "last_name": "Haddad",
             "phone": "06 12",
             "data_source": "x",
+            "consent_basis": "consent",
+            "purpose": "Organisation",
             "leadership_stage": "contact",
         },
     )
@@ -62,6 +64,8 @@ def test_country_setting_reads_north_american_numbers(app, client, people):
             "last_name": "Tremblay",
             "phone": "(514) 555-0199",
             "data_source": "x",
+            "consent_basis": "consent",
+            "purpose": "Organisation",
             "leadership_stage": "contact",
         },
     )
