@@ -1,4 +1,4 @@
-"""data: merges that can be undone, purpose of keeping a resident's data
+"""data: merges that can be undone, purpose of keeping a resident's data, saved searches
 
 Revision ID: data_merges_and_lists
 Revises: 6fc3478b3915
@@ -34,9 +34,25 @@ def upgrade():
     with op.batch_alter_table('resident_merges', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_resident_merges_created_at'), ['created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_resident_merges_keep_id'), ['keep_id'], unique=False)
+    op.create_table(
+        'saved_searches',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('name', sa.String(length=120), nullable=False),
+        sa.Column('owner_id', sa.Integer(), nullable=False),
+        sa.Column('shared', sa.Boolean(), nullable=False),
+        sa.Column('filters', sa.JSON(), nullable=False),
+        sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(['owner_id'], ['users.id'], name=op.f('fk_saved_searches_owner_id_users'), ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_saved_searches')),
+    )
+    with op.batch_alter_table('saved_searches', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_saved_searches_owner_id'), ['owner_id'], unique=False)
 
 
 def downgrade():
+    with op.batch_alter_table('saved_searches', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_saved_searches_owner_id'))
+    op.drop_table('saved_searches')
     with op.batch_alter_table('resident_merges', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_resident_merges_keep_id'))
         batch_op.drop_index(batch_op.f('ix_resident_merges_created_at'))

@@ -179,3 +179,18 @@ class ResidentMerge(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     undone_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class SavedSearch(db.Model):
+    """A named set of list filters ("Locataires rue Joffre jamais contactés"): private to its owner or shared
+    with everyone who may see the list. Only the filters are kept, so it always shows today's residents."""
+
+    __tablename__ = "saved_searches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    shared: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The list's query arguments: {"q": "joffre", "tag": 3, "contacted": "never"}.
+    filters: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

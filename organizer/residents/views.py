@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -26,6 +26,7 @@ from organizer.residents import (
     history,  # noqa: F401 - registers the timeline source
     import_jobs,
     importing,
+    lists,
     merging,
     phones,
     services,
@@ -40,7 +41,7 @@ from organizer.residents.forms import (
     MergeForm,
     ResidentForm,
 )
-from organizer.residents.models import Household, Resident, ResidentMerge, Tag
+from organizer.residents.models import Household, Resident, ResidentMerge, SavedSearch, Tag
 from organizer.residents.timeline import timeline_for
 from organizer.turfs.models import Turf
 
@@ -61,17 +62,7 @@ def _int(value) -> int | None:
 
 
 def _filters() -> services.Filters:
-    args = request.values
-    return services.Filters(
-        q=(args.get("q") or "").strip()[:200],
-        turf_id=_int(args.get("turf")),
-        tag_id=_int(args.get("tag")),
-        issue_id=_int(args.get("issue")),
-        support_level=_int(args.get("support")) if current_app.config["SUPPORT_LEVELS_ENABLED"] else None,
-        stage=args.get("stage") if args.get("stage") in STAGE_LABELS else None,
-        contacted=args.get("contacted") if args.get("contacted") in ("7", "30", "90", "never", "over90") else None,
-        dnc=args.get("dnc") if args.get("dnc") in ("only", "exclude") else None,
-    )
+    return _filters_from(request.values)
 
 
 def _filter_args(filters: services.Filters) -> dict:
@@ -117,6 +108,8 @@ def index():
         turfs=turfs,
         stages=STAGE_LABELS,
         bulk_form=BulkTagForm(),
+        bulk_actions=lists.ACTIONS,
+        saved_searches=lists.searches_for(current_user),
         may_export=services.may_export(current_user),
         support_enabled=current_app.config["SUPPORT_LEVELS_ENABLED"],
     )
@@ -139,6 +132,102 @@ def bulk_tag():
     keep = ("q", "turf", "tag_filter", "issue", "support", "stage", "contacted", "dnc")
     back = {("tag" if k == "tag_filter" else k): v for k, v in request.form.items() if k in keep and v}
     return redirect(url_for("residents.index", **back))
+
+
+def _selection() -> lists.Selection:
+    """The bulk form's selection: every result of its filters ("all"), or the ticked residents."""
+    filters = _filters_from(request.form, tag_key="tag_filter")
+    if request.form.get("scope") == "all":
+        return lists.Selection(filters)
+    return lists.Selection(filters, ids=[int(i) for i in request.form.getlist("resident_ids") if i.isdigit()][:5000])
+
+
+def _filters_from(values, tag_key: str = "tag") -> services.Filters:
+    args = {key: values.get(tag_key if key == "tag" else key) for key in lists.FILTER_KEYS}
+    return services.Filters(
+        q=(args.get("q") or "").strip()[:200],
+        turf_id=_int(args.get("turf")),
+        tag_id=_int(args.get("tag")),
+        issue_id=_int(args.get("issue")),
+        support_level=_int(args.get("support")) if current_app.config["SUPPORT_LEVELS_ENABLED"] else None,
+        stage=args.get("stage") if args.get("stage") in STAGE_LABELS else None,
+        contacted=args.get("contacted") if args.get("contacted") in ("7", "30", "90", "never", "over90") else None,
+        dnc=args.get("dnc") if args.get("dnc") in ("only", "exclude") else None,
+    )
+
+
+@bp.route("/bulk", methods=["POST"])
+@require_role("organizer", "leader")
+def bulk():
+    """A bulk action on the selection: first a confirmation with the count, then the action itself (audited)."""
+    selection = _selection()
+    action = request.form.get("bulk_action")
+    back = url_for("residents.index", **_filter_args(selection.filters))
+    if action not in lists.ACTIONS or (action in ("dnc", "export") and not current_user.has_role("organizer")):
+        flash(_("Choose what to do with the selection."), "error")
+        return redirect(back)
+    if selection.ids is not None and not selection.ids:
+        flash(_("Tick at least one resident, or choose every result of the search."), "error")
+        return redirect(back)
+    tag = (request.form.get("tag") or "").strip()
+    turf = db.session.get(Turf, _int(request.form.get("turf_id"))) if request.form.get("turf_id") else None
+    if action in ("tag", "untag") and not tag:
+        flash(_("Give the tag a name."), "error")
+        return redirect(back)
+    if action == "turf" and turf is None:
+        flash(_("Choose a turf."), "error")
+        return redirect(back)
+    count = selection.count(current_user)
+    if not request.form.get("confirm") or action == "export":
+        moving = lists.turf_preview(current_user, selection, turf.id) if turf is not None else None
+        return render_template(
+            "residents/bulk_confirm.html",
+            action=action,
+            action_label=lists.ACTIONS[action],
+            count=count,
+            selection=selection,
+            filter_args=_filter_args(selection.filters),
+            tag=tag,
+            turf=turf,
+            moving=moving,
+            back=back,
+        )
+    if action in ("tag", "untag"):
+        done = lists.bulk_tag(current_user, selection, tag, remove=action == "untag")
+    elif action == "turf":
+        done = lists.bulk_add_to_turf(current_user, selection, turf)
+    else:
+        done = lists.bulk_do_not_contact(current_user, selection)
+    db.session.commit()
+    flash(ngettext("Done: %(num)d resident changed.", "Done: %(num)d residents changed.", done), "success")
+    return redirect(back)
+
+
+@bp.route("/searches", methods=["POST"])
+@require_role(*ALL_ROLES)
+def save_search():
+    """Keep the list's current filters under a name (private, or shared with the team)."""
+    name = (request.form.get("name") or "").strip()
+    filters = lists.clean_filters(request.form)
+    if not name:
+        flash(_("Give the search a name."), "error")
+    else:
+        search = lists.save_search(current_user, name, filters, shared=bool(request.form.get("shared")))
+        db.session.commit()
+        flash(_("Search “%(name)s” saved.", name=search.name), "success")
+    return redirect(url_for("residents.index", **filters))
+
+
+@bp.route("/searches/<int:search_id>/delete", methods=["POST"])
+@require_role(*ALL_ROLES)
+def delete_search(search_id: int):
+    """Forget a saved search (its owner, or an admin for a shared one)."""
+    search = db.session.get(SavedSearch, search_id)
+    if search is None or not lists.delete_search(current_user, search):
+        abort(404)
+    db.session.commit()
+    flash(_("Search deleted."), "success")
+    return redirect(url_for("residents.index"))
 
 
 def _form_choices() -> dict:
@@ -451,6 +540,9 @@ def export():
     filters = _filters()
     fmt = request.form.get("format", "csv")
     query = services.filtered_residents(current_user, filters)
+    ids = [int(i) for i in request.form.getlist("resident_ids") if i.isdigit()]
+    if ids:  # the ticked residents of a bulk export, still within what this person may see
+        query = services.visible_residents(current_user).where(Resident.id.in_(ids[:5000]))
     support_enabled = current_app.config["SUPPORT_LEVELS_ENABLED"]
     if fmt == "xlsx":
         data, count = exporting.to_xlsx(query, support_enabled=support_enabled)
