@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, exists, func, insert, literal, or_, select, update
+from sqlalchemy import exists, func, insert, literal, or_, select, update
 
 from organizer.audit import services as audit
 from organizer.extensions import db
@@ -159,8 +159,43 @@ def bulk_add_to_turf(user, selection: Selection, turf) -> int:
     return count
 
 
-def invite_rows(user, selection: Selection, already) -> select:
-    """The selected residents who may be invited (never do-not-contact) and are not in `already` (a select of
-    resident ids): what an action's or a meeting's invitation inserts from (features above call this)."""
-    chosen = selection.query(user).where(Resident.do_not_contact.is_(False))
-    return chosen.where(and_(Resident.id.not_in(already)))
+def selection_of(user, search: SavedSearch) -> Selection:
+    """Every resident a saved search finds today, as a selection."""
+    values = search.filters or {}
+
+    def number(key):
+        value = values.get(key)
+        return int(value) if value and str(value).isdigit() else None
+
+    filters = Filters(
+        q=values.get("q", ""),
+        turf_id=number("turf"),
+        tag_id=number("tag"),
+        issue_id=number("issue"),
+        support_level=number("support"),
+        stage=values.get("stage"),
+        contacted=values.get("contacted"),
+        dnc=values.get("dnc"),
+    )
+    return Selection(filters)
+
+
+def _invitable(user, selection: Selection, table, resident_column: str, fixed: dict):
+    already = select(table.c[resident_column]).where(*[table.c[key] == value for key, value in fixed.items()])
+    chosen = selection.query(user).where(Resident.do_not_contact.is_(False), Resident.id.not_in(already))
+    return chosen.subquery()
+
+
+def invitable_count(user, selection: Selection, table, resident_column: str, fixed: dict) -> int:
+    """How many of the selection an invitation would add: never do-not-contact, never twice."""
+    chosen = _invitable(user, selection, table, resident_column, fixed)
+    return db.session.scalar(select(func.count()).select_from(chosen)) or 0
+
+
+def invite(user, selection: Selection, table, resident_column: str, fixed: dict) -> int:
+    """Add the selection to an invitation list (`table` rows with `fixed` values, e.g. the action's id), in one
+    INSERT ... SELECT; the features above (actions, meetings) call it with their own table and audit."""
+    chosen = _invitable(user, selection, table, resident_column, fixed)
+    columns = [*fixed, resident_column]
+    source = select(*[literal(value) for value in fixed.values()], chosen.c.id)
+    return db.session.execute(insert(table).from_select(columns, source)).rowcount or 0

@@ -110,3 +110,35 @@ def test_bulk_export_of_every_result_and_who_may_do_what(app, client, people):
     canvasser = app.test_client()
     canvasser.login(people["canvasser"])
     assert canvasser.post_form("/residents/bulk", {"scope": "all", "bulk_action": "tag", "tag": "x"}).status_code == 403
+
+
+def test_invite_a_saved_search_to_an_action_and_a_meeting(app, client, people):
+    from datetime import UTC, datetime
+
+    from organizer.campaigns.models import Action, Attendee, Campaign
+    from organizer.meetings.models import Meeting, MeetingResident
+
+    _many(app, 4)  # one of them asked not to be contacted
+    client.login(people["organizer"])
+    client.post_form("/residents/searches", {"name": "Joffrin", "q": "joffrin"})
+    with app.app_context():
+        search_id = db.session.scalar(select(SavedSearch.id))
+        campaign = Campaign(name="Loyers")
+        db.session.add(campaign)
+        db.session.flush()
+        action = Action(campaign_id=campaign.id, kind="rally", title="Rassemblement", starts_at=datetime.now(UTC))
+        meeting = Meeting(title="Réunion de rue", starts_at=datetime.now(UTC))
+        db.session.add_all([action, meeting])
+        db.session.commit()
+        action_id, meeting_id = action.id, meeting.id
+    assert "Invite a saved search" in client.get(f"/campaigns/actions/{action_id}").get_data(as_text=True)
+    page = client.post_form(f"/campaigns/actions/{action_id}/invite-search", {"search_id": search_id})
+    assert "finds 3 residents to invite" in page.get_data(as_text=True)
+    client.post_form(f"/campaigns/actions/{action_id}/invite-search", {"search_id": search_id, "confirm": "1"})
+    client.post_form(f"/campaigns/actions/{action_id}/invite-search", {"search_id": search_id, "confirm": "1"})
+    client.post_form(f"/meetings/{meeting_id}/invite-search", {"search_id": search_id, "confirm": "1"})
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Attendee)) == 3  # never twice, never DNC
+        assert db.session.scalar(select(func.count()).select_from(MeetingResident)) == 3
+        counts = db.session.scalars(select(AuditEvent.details).where(AuditEvent.action == "action.invite_search"))
+        assert [d["count"] for d in counts] == [3, 0]
