@@ -5,6 +5,7 @@ import json
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from organizer.audit import services as audit
 from organizer.auth.models import Role
@@ -13,11 +14,12 @@ from organizer.db import utcnow
 from organizer.extensions import db
 from organizer.features import feature_modules
 from organizer.printing.pdf import pdf_response, render_pdf
-from organizer.privacy import services, tracking  # noqa: F401 - tracking registers the revision hook
+from organizer.privacy import readable, services, tracking  # noqa: F401 - tracking registers the revision hook
 from organizer.privacy.forms import ErasureForm, ObjectionForm, PurgeForm
 from organizer.residents.forms import CONSENT_LABELS, ELECTORAL_WARNING
 from organizer.residents.history import FIELD_LABELS as RESIDENT_FIELD_LABELS
-from organizer.residents.models import Resident
+from organizer.residents.models import Address, Household, Resident
+from organizer.residents.services import full_address
 
 # Each feature's organizer/<feature>/privacy.py registers its erasers and subject-access sections.
 PRIVACY_MODULES = feature_modules("privacy")
@@ -58,6 +60,14 @@ SECTION_LABELS = {
 
 def _resident(resident_id: int) -> Resident:
     return db.session.get(Resident, resident_id) or abort(404)
+
+
+def _address_of(person: Resident) -> Address | None:
+    if person.household_id is None:
+        return None
+    return db.session.scalar(
+        select(Address).join(Household, Household.address_id == Address.id).where(Household.id == person.household_id)
+    )
 
 
 @bp.route("/residents/<int:resident_id>")
@@ -102,10 +112,12 @@ def export_pdf(resident_id: int):
     pdf = render_pdf(
         "privacy/subject_access.html",
         resident=person,
-        data=data,
+        about=readable.about(data),
+        address=full_address(_address_of(person)),
+        sections=readable.sections(data, {**SECTION_LABELS, "rectifications": SECTION_LABELS["rectifications"]}),
+        electoral=data.get("consent_basis") == "electoral_list",
+        electoral_warning=ELECTORAL_WARNING,
         now=utcnow(),
-        field_labels=FIELD_LABELS,
-        section_labels=SECTION_LABELS,
     )
     return pdf_response(pdf, f"resident-{resident_id}.pdf")
 

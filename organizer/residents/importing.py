@@ -57,10 +57,20 @@ def default_basis(fmt: str) -> str:
 
 
 def default_purpose(fmt: str) -> str:
-    """The purpose proposed for a file, to be confirmed by the person importing."""
-    if fmt == "electoral-list":
-        return _("Electoral communication")
-    return _("Community organizing: meetings, actions and follow-up")
+    """The purpose proposed for a file, to be confirmed by the person importing; stored on residents, so in
+    the page's language, or the organization's outside a request (command line, demo)."""
+    from flask import current_app, has_request_context
+    from flask_babel import force_locale, gettext
+
+    def proposed() -> str:
+        if fmt == "electoral-list":
+            return gettext("Electoral communication")
+        return gettext("Community organizing: meetings, actions and follow-up")
+
+    if has_request_context():
+        return proposed()
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        return proposed()
 
 
 def run_import(

@@ -98,7 +98,8 @@ def test_bulk_export_of_every_result_and_who_may_do_what(app, client, people):
         as_text=True
     )
     assert "3 residents will be exported" in page
-    action = re.search(r'<form method="post" action="([^"]+)"[^>]*data-testid="bulk-confirm-form"', page).group(1).replace("&amp;", "&")
+    form_tag = re.search(r'<form method="post" action="([^"]+)"[^>]*data-testid="bulk-confirm-form"', page)
+    action = form_tag.group(1).replace("&amp;", "&")
     export = client.post_form(action, {"format": "csv"})
     assert export.status_code == 200 and export.get_data(as_text=True).count("Joffrin") == 3
     leader = app.test_client()
