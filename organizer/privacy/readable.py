@@ -103,6 +103,19 @@ def value_text(key: str, value) -> str:
     return str(value)
 
 
+def field_label(name: str) -> str:
+    """A field of the resident's record in words ("support_level" -> "Support level")."""
+    labels = {**FIELD_LABELS, **EXTRA_FIELD_LABELS}
+    return str(labels.get(name, name.replace("_", " ")))
+
+
+def stored_value_text(field: str, stored: str | None) -> str:
+    """A value as the rectification history stored it (text: "True", "2026-04-27", "legitimate_interest")."""
+    if stored in ("True", "False"):
+        return value_text(field, stored == "True")
+    return value_text(field, stored)
+
+
 def about(data: dict) -> list[tuple[str, str]]:
     """The person's own record: (label, value) for each field a reader cares about."""
     labels = {**FIELD_LABELS, **EXTRA_FIELD_LABELS}  # the extra ones win ("Note" twice otherwise)

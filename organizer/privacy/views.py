@@ -84,6 +84,9 @@ def resident(resident_id: int):
         erasure_form=ErasureForm(),
         consent_labels=CONSENT_LABELS,
         electoral_warning=ELECTORAL_WARNING,
+        # The rectification history in words: "Support level 3 → 4", not "support_level 3 -> 4".
+        field_words=readable.field_label,
+        readable_value=readable.stored_value_text,
     )
 
 
