@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from organizer.audit import jobs as _jobs  # noqa: F401 - registers the export job
+from organizer.audit import labels
 from organizer.audit.models import AuditEvent
 from organizer.auth.models import Role, User
 from organizer.auth.permissions import require_recent_auth, require_role
@@ -56,6 +57,9 @@ def index():
     next_args = dict(request.args, before=events[-1].id) if has_more else None
     return render_template(
         "audit/index.html",
+        audit_action=labels.action_label,
+        audit_target=labels.target_label,
+        audit_details=labels.details_text,
         events=events,
         filters=filters,
         date_from=request.args.get("from", ""),
