@@ -6,7 +6,7 @@ may not read (canvassers and leaders see their own sensitive notes only)."""
 from datetime import UTC, date, datetime, time
 
 from flask import url_for
-from flask_babel import format_date
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
@@ -130,7 +130,11 @@ def house_meetings(resident_ids: list[int], viewer) -> list[tuple[int, TimelineE
                 TimelineEntry(
                     at=_at(meeting.held_on),
                     kind="house_meeting",
-                    title=_("Hosted a house meeting (%(n)s attendees)", n=len(meeting.attendees)),
+                    title=ngettext(
+                        "Hosted a house meeting (%(num)d attendee)",
+                        "Hosted a house meeting (%(num)d attendees)",
+                        len(meeting.attendees),
+                    ),
                     detail=_note(viewer, meeting.notes, meeting.note_sensitive, meeting.organizer_id),
                     url=url,
                     sensitive=meeting.note_sensitive,
