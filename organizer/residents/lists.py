@@ -104,8 +104,9 @@ def bulk_tag(user, selection: Selection, tag_name: str, *, remove: bool = False)
         count = result.rowcount or 0
     else:
         source = select(chosen.c.id, literal(tag.id)).where(~has_tag)
-        result = db.session.execute(insert(resident_tags).from_select(["resident_id", "tag_id"], source))
-        count = result.rowcount or 0
+        # Counted first: PostgreSQL does not report the rows an INSERT ... SELECT wrote through SQLAlchemy.
+        count = db.session.scalar(select(func.count()).select_from(source.subquery())) or 0
+        db.session.execute(insert(resident_tags).from_select(["resident_id", "tag_id"], source))
     audit.record("residents.bulk_tag", None, tag=tag.name, count=count, removed=remove)
     return count
 
@@ -197,5 +198,7 @@ def invite(user, selection: Selection, table, resident_column: str, fixed: dict)
     INSERT ... SELECT; the features above (actions, meetings) call it with their own table and audit."""
     chosen = _invitable(user, selection, table, resident_column, fixed)
     columns = [*fixed, resident_column]
+    count = db.session.scalar(select(func.count()).select_from(chosen)) or 0  # see bulk_tag: counted first
     source = select(*[literal(value) for value in fixed.values()], chosen.c.id)
-    return db.session.execute(insert(table).from_select(columns, source)).rowcount or 0
+    db.session.execute(insert(table).from_select(columns, source))
+    return count
