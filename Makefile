@@ -6,15 +6,30 @@ PORT ?= 5000
 TRANSLATIONS := organizer/translations
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: install translations translations-update db demo run test bench loadtest lint clean
+.PHONY: install lock translations translations-update db demo run test bench loadtest lint clean
 
-$(VENV)/.installed: pyproject.toml
+LOCK := requirements.lock
+# Processes running the tests (pytest-xdist); 0 runs them in this one.
+TEST_WORKERS ?= 2
+
+# Exactly the versions of requirements.lock (`make lock` refreshes it), then this project, editable.
+$(VENV)/.installed: pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[dev]"
+	$(BIN)/pip install --quiet -r $(LOCK)
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
 install: $(VENV)/.installed
+
+# After changing dependencies in pyproject.toml: resolve them afresh in a throwaway venv, pin the result.
+lock:
+	rm -rf .lock-venv
+	$(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet --upgrade pip
+	.lock-venv/bin/pip install --quiet -e ".[dev]"
+	.lock-venv/bin/pip freeze --exclude-editable | grep -v '^organizer' > $(LOCK)
+	rm -rf .lock-venv
 
 # Compile the catalogues (the .mo files are build products, not committed).
 translations: install
@@ -39,8 +54,9 @@ run: demo
 	@echo ""
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
+# Two processes, each test file whole in one of them (its module fixtures built once; PostgreSQL per process).
 test: translations
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
 
 # Figures as ratios against baselines run in the same process; JSON in bench-results/.
 bench: translations
@@ -50,9 +66,11 @@ bench: translations
 loadtest: translations
 	$(BIN)/python -m bench.loadtest
 
+# Style, complexity and the layers contract (pyproject.toml: [tool.ruff], [tool.importlinter]).
 lint: install
 	$(BIN)/ruff check organizer tests migrations bench wsgi.py
 	$(BIN)/ruff format --check organizer tests bench wsgi.py
+	$(BIN)/lint-imports
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts $(TRANSLATIONS)/*/LC_MESSAGES/*.mo
+	rm -rf $(VENV) .lock-venv .pytest_cache .ruff_cache test-artifacts $(TRANSLATIONS)/*/LC_MESSAGES/*.mo

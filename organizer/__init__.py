@@ -1,4 +1,10 @@
-"""Organizer: a CRM for grassroots community organizing."""
+"""Organizer: a CRM for grassroots community organizing.
+
+The register_* functions import what they wire when an app is built, not when `organizer` is imported: the
+features import `organizer.extensions` and friends from this package, and tools that only need the package
+(Alembic's env, `organizer.config`) must not load every feature. Those are the only function-level imports
+kept on purpose (see ARCHITECTURE.md, "Layers").
+"""
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -66,9 +72,13 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    """Mount each feature's blueprint (organizer.features.FEATURES)."""
-    from organizer.features import feature_modules
+    """Mount each feature's blueprint and collect what features contribute to each other (organizer.features)."""
+    from organizer.features import collect_contributions, feature_modules
+    from organizer.kernel.contributions import REGISTRY_KEY
 
+    registry = app.extensions[REGISTRY_KEY] = collect_contributions()
+    for start in registry.startup:
+        start(app)
     for views in feature_modules("views"):
         app.register_blueprint(views.bp, url_prefix=getattr(views, "URL_PREFIX", None))
 

@@ -5,9 +5,11 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from flask import has_request_context, request
-from sqlalchemy import DateTime, Integer, MetaData, event, tuple_
+from sqlalchemy import Integer, MetaData, event, tuple_
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
+
+from organizer.kernel.time import UTCDateTime
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -32,8 +34,8 @@ def utcnow() -> datetime:
 class TimestampMixin:
     """created_at / updated_at maintained by the ORM."""
 
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
 
 class VersionedMixin:

@@ -2,9 +2,11 @@
 
 from flask import Flask, render_template, request
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from organizer.audit import services as audit
 from organizer.extensions import db
 
 MESSAGES = {
@@ -29,10 +31,6 @@ def render_error(code: int, detail: str | None = None):
 
 def _audit_refusal() -> None:
     # Who tried to open what they may not: written down, never blocking the answer.
-    from flask_login import current_user
-
-    from organizer.audit import services as audit
-
     try:
         if current_user.is_authenticated:
             audit.record_now("access.refused", None, path=request.path[:200], method=request.method)

@@ -1,9 +1,12 @@
 """The feature packages. Each may provide models.py, views.py (`bp`, optional URL_PREFIX and NAVIGATION),
-cli.py (`COMMANDS`) and demo.py (`load(report)`); listing a package here is all it takes to plug it in."""
+cli.py (`COMMANDS`), demo.py (`load(report)`) and contributions.py (`CONTRIBUTION`: what it adds to other
+features' extension points, organizer.kernel.contributions); listing a package here is all it takes."""
 
 import importlib
 import importlib.util
 from types import ModuleType
+
+from organizer.kernel.contributions import Registry
 
 # Order matters for demo data: people before turfs before conversations.
 FEATURES = (
@@ -20,6 +23,7 @@ FEATURES = (
     "reports",
     "privacy",
     "jobs",
+    "audit_log",
 )
 
 
@@ -31,3 +35,8 @@ def feature_modules(name: str) -> list[ModuleType]:
         if importlib.util.find_spec(dotted) is not None:
             modules.append(importlib.import_module(dotted))
     return modules
+
+
+def collect_contributions() -> Registry:
+    """Every feature's CONTRIBUTION (organizer/<feature>/contributions.py), merged in FEATURES order."""
+    return Registry(module.CONTRIBUTION for module in feature_modules("contributions"))

@@ -4,6 +4,7 @@ from flask import Flask, request
 from flask_babel import get_locale
 from flask_login import current_user
 
+from organizer.core.services import organization_name
 from organizer.features import feature_modules
 
 
@@ -31,8 +32,6 @@ def navigation_for(user) -> list[tuple[str, str]]:
 
 def _organization_name(app: Flask) -> str:
     # The organization's own name once it exists; the configured one on a fresh install or a broken database.
-    from organizer.core.services import organization_name
-
     try:
         return organization_name()
     except Exception:  # noqa: BLE001 - an error page must still render

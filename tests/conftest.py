@@ -92,9 +92,21 @@ def reset_schema(app) -> None:
                 connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
 
 
+def pytest_collection_modifyitems(config, items):
+    """Tests marked any_database need an app but not a particular database: they run once, on SQLite."""
+    keep, dropped = [], []
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        on_postgres = callspec is not None and callspec.params.get("database_uri") == "postgresql"
+        (dropped if on_postgres and item.get_closest_marker("any_database") else keep).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = keep
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def database_uri(request, tmp_path):
-    """Each database-backed test runs once on SQLite and once on PostgreSQL."""
+    """Each database-backed test runs once on SQLite and once on PostgreSQL (any_database ones: SQLite only)."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'test.sqlite3'}"
     return request.getfixturevalue("postgres_url")

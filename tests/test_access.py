@@ -6,6 +6,7 @@ from organizer.auth.permissions import require_role
 from tests.conftest import PASSWORD
 
 
+@pytest.mark.any_database
 def test_every_endpoint_declares_an_access_rule(app):
     undeclared = []
     for endpoint, view in app.view_functions.items():

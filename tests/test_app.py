@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
 
 from organizer import create_app
@@ -59,6 +60,7 @@ def test_healthz_reports_unreachable_database(tmp_path):
     assert response.json["database"].startswith("unreachable")
 
 
+@pytest.mark.any_database
 def test_security_headers_on_every_page(client):
     response = client.get("/login")
     csp = response.headers["Content-Security-Policy"]
@@ -71,6 +73,7 @@ def test_security_headers_on_every_page(client):
     assert "Strict-Transport-Security" not in response.headers
 
 
+@pytest.mark.any_database
 def test_pages_have_no_inline_script(client):
     page = client.get("/login").get_data(as_text=True)
     assert "<script>" not in page and "onclick=" not in page
@@ -84,6 +87,7 @@ def test_session_cookie_flags(client, admin):
     assert "Secure" not in cookie
 
 
+@pytest.mark.any_database
 def test_https_makes_cookies_secure_and_sends_hsts(database_uri, tmp_path):
     app = make_test_app(database_uri, HTTPS=True)
     from tests.conftest import reset_schema
@@ -95,6 +99,7 @@ def test_https_makes_cookies_secure_and_sends_hsts(database_uri, tmp_path):
     assert "Secure" in response.headers["Set-Cookie"]
 
 
+@pytest.mark.any_database
 def test_unexpected_error_shows_no_stack_trace(database_uri):
     app = make_test_app(database_uri, TESTING=False, PROPAGATE_EXCEPTIONS=False)
 
@@ -110,6 +115,7 @@ def test_unexpected_error_shows_no_stack_trace(database_uri):
     assert "Something went wrong" in body
 
 
+@pytest.mark.any_database
 def test_404_page_is_friendly(client):
     response = client.get("/no/such/page")
     assert response.status_code == 404

@@ -25,6 +25,7 @@ def test_foundation_pages_are_all_french(app, client, admin, url):
     assert english_in_french_page(html, user_data=(admin[1], "admin@example.org")) == []
 
 
+@pytest.mark.any_database
 def test_login_page_is_all_french(client):
     html = client.get("/login", headers={"Accept-Language": "fr"}).get_data(as_text=True)
     assert english_in_french_page(html) == []

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
@@ -11,11 +12,13 @@ PO = ROOT / "organizer/translations/fr/LC_MESSAGES/messages.po"
 MO = PO.with_suffix(".mo")
 
 
+@pytest.mark.any_database
 def test_accept_language_chooses_french(client):
     page = client.get("/login", headers={"Accept-Language": "fr-FR,fr;q=0.9,en;q=0.5"}).get_data(as_text=True)
     assert "Se connecter" in page and '<html lang="fr">' in page
 
 
+@pytest.mark.any_database
 def test_default_locale_applies_without_header(app, client):
     app.config["BABEL_DEFAULT_LOCALE"] = "fr"
     assert "Se connecter" in client.get("/login").get_data(as_text=True)
@@ -66,6 +69,7 @@ def test_french_catalogue_is_complete_and_compiled():
     assert len([m for m in compiled if m.id]) == len([m for m in catalogue if m.id])
 
 
+@pytest.mark.any_database
 def test_dates_follow_the_locale(app):
     from datetime import datetime
 
@@ -78,6 +82,7 @@ def test_dates_follow_the_locale(app):
             assert format_date(datetime(2026, 11, 23), "long") == "November 23, 2026"
 
 
+@pytest.mark.any_database
 def test_paper_size_follows_locale_unless_set(app):
     from organizer.i18n import paper_size
 

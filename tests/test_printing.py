@@ -4,6 +4,7 @@ import io
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
+import pytest
 from pypdf import PdfReader
 
 from organizer.printing.pdf import StaticOnlyFetcher, html_to_pdf
@@ -13,6 +14,7 @@ def pdf_text(data: bytes) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
 
 
+@pytest.mark.any_database
 def test_renders_text_and_own_stylesheet(app):
     with app.app_context():
         pdf = html_to_pdf(
@@ -24,6 +26,7 @@ def test_renders_text_and_own_stylesheet(app):
     assert "Feuille de porte-à-porte" in text and "12 bis rue Joffre" in text
 
 
+@pytest.mark.any_database
 def test_refuses_files_and_network(app, tmp_path):
     hits = []
 

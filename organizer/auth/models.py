@@ -7,12 +7,13 @@ from enum import StrEnum
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import Boolean, DateTime, ForeignKey, Index, String
+from sqlalchemy import Boolean, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from organizer.db import TimestampMixin, utcnow
 from organizer.extensions import db
+from organizer.kernel.time import UTCDateTime
 
 
 class Role(StrEnum):
@@ -52,8 +53,8 @@ class User(UserMixin, TimestampMixin, db.Model):
     # Flask-Login stores this token, not the id: rotating it signs the user out everywhere.
     session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
     invitation_token_hash: Mapped[str | None] = mapped_column(String(64))
-    invitation_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    invitation_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     def get_id(self) -> str:
@@ -100,4 +101,4 @@ class LoginAttempt(db.Model):
     email: Mapped[str] = mapped_column(String(254))
     ip: Mapped[str] = mapped_column(String(45))
     succeeded: Mapped[bool] = mapped_column(Boolean, default=False)
-    attempted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    attempted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

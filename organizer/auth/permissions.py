@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user
 from sqlalchemy import select
 
+from organizer.auth.models import User
 from organizer.extensions import db
 from organizer.security import is_safe_next
 
@@ -81,8 +82,6 @@ def enforce_access():
 
 def configure_login_manager(login_manager: LoginManager) -> None:
     """Load users by their rotating session token; inactive users are not loaded."""
-    from organizer.auth.models import User
-
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please sign in to open this page.")
     login_manager.login_message_category = "info"

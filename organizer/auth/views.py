@@ -7,7 +7,7 @@ from flask_login import current_user, login_user, logout_user
 from organizer.auth import services
 from organizer.auth.forms import ChangePasswordForm, LoginForm, NewPasswordForm, PreferencesForm, ReauthForm
 from organizer.auth.permissions import mark_authenticated_now, public, require_role
-from organizer.extensions import db
+from organizer.kernel.unit_of_work import commit
 from organizer.security import is_safe_next
 
 bp = Blueprint("auth", __name__)
@@ -35,7 +35,7 @@ def login():
         form.next.data = request.args.get("next", "")
     if form.validate_on_submit():
         result = services.authenticate(form.email.data, form.password.data, request.remote_addr or "")
-        db.session.commit()
+        commit()
         if result.throttled:
             flash(
                 _(
@@ -61,7 +61,7 @@ def logout():
     """End every session of the user (this device and the others)."""
     lang = current_user.locale or session.get("lang")
     current_user.end_all_sessions()
-    db.session.commit()
+    commit()
     logout_user()
     _fresh_session(lang)
     flash(_("You are signed out."), "info")
@@ -78,7 +78,7 @@ def accept_invitation(token: str):
     form = NewPasswordForm()
     if form.validate_on_submit():
         services.accept_invitation(user, form.password.data)
-        db.session.commit()
+        commit()
         flash(_("Your password is set. Welcome!"), "success")
         _fresh_session(session.get("lang"))
         login_user(user)
@@ -95,7 +95,7 @@ def account():
     password_form = ChangePasswordForm(prefix="pw")
     if preferences.submit.data and preferences.validate_on_submit():
         current_user.locale = preferences.locale.data
-        db.session.commit()
+        commit()
         flash(_("Preferences saved."), "success")
         return redirect(url_for("auth.account"))
     if password_form.submit.data and password_form.validate_on_submit():
@@ -103,7 +103,7 @@ def account():
             password_form.current.errors.append(_("This is not your current password."))
         else:
             services.change_password(current_user, password_form.password.data)
-            db.session.commit()
+            commit()
             login_user(current_user._get_current_object())  # this device keeps going with the new token
             flash(_("Password changed. Your other sessions are signed out."), "success")
             return redirect(url_for("auth.account"))
@@ -119,7 +119,7 @@ def reauthenticate():
         form.next.data = request.args.get("next", "")
     if form.validate_on_submit():
         result = services.authenticate(current_user.email, form.password.data, request.remote_addr or "")
-        db.session.commit()
+        commit()
         if result.throttled:
             flash(
                 _("Too many failed attempts. Try again in %(minutes)d minutes.", minutes=result.retry_after_minutes),

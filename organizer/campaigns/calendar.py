@@ -1,16 +1,10 @@
-"""iCalendar (RFC 5545) feeds: actions here, and whatever other features register in CALENDAR_SOURCES.
+"""iCalendar (RFC 5545) feeds: every feature's calendar sources (organizer.kernel.contributions), as one feed.
 
 A source is a function `source(user, since) -> iterable of CalendarEntry` listing what `user` may see from
-`since` on. Other features append theirs, e.g. meetings:
-
-    from organizer.campaigns.calendar import CalendarEntry, calendar_source
-
-    @calendar_source
-    def meetings(user, since): ...
+`since` on; a feature lists its sources in its contributions.py (`Contribution(calendar=[...])`).
 """
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from flask import current_app, url_for
@@ -20,42 +14,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from organizer.campaigns.models import ACTION_KINDS, DEMAND_ANSWERS, Action, CouncilMeeting
-from organizer.campaigns.services import as_utc
 from organizer.db import utcnow
 from organizer.extensions import db
+from organizer.kernel.contributions import CalendarEntry, registry
+from organizer.kernel.time import aware_utc
 
 # How far back a feed goes: calendars keep what they already have.
 FEED_HISTORY = timedelta(days=90)
 DEFAULT_DURATION = timedelta(hours=2)
 
 
-@dataclass
-class CalendarEntry:
-    """One event of a feed, in UTC."""
-
-    uid: str
-    summary: str
-    starts_at: datetime
-    ends_at: datetime | None = None
-    location: str | None = None
-    description: str | None = None
-    url: str | None = None
-    updated_at: datetime | None = None
-    # Incremented on each change, so calendar apps replace their copy.
-    sequence: int = 0
-
-
-CalendarSource = Callable[[object, datetime], Iterable[CalendarEntry]]
-CALENDAR_SOURCES: list[CalendarSource] = []
-
-
-def calendar_source(function: CalendarSource) -> CalendarSource:
-    """Register a source of calendar entries (decorator)."""
-    CALENDAR_SOURCES.append(function)
-    return function
-
-
-def _uid(kind: str, record_id: int) -> str:
+def calendar_uid(kind: str, record_id: int) -> str:
+    """A stable UID for a record's event (the same in every feed and every time)."""
     host = current_app.config.get("CALENDAR_UID_DOMAIN") or "organizer.invalid"
     return f"{kind}-{record_id}@{host}"
 
@@ -73,19 +43,18 @@ def action_entry(action: Action) -> CalendarEntry:
     if action.description:
         lines += ["", action.description]
     return CalendarEntry(
-        uid=_uid("action", action.id),
+        uid=calendar_uid("action", action.id),
         summary=action.title,
-        starts_at=as_utc(action.starts_at),
-        ends_at=as_utc(action.ends_at),
+        starts_at=aware_utc(action.starts_at),
+        ends_at=aware_utc(action.ends_at),
         location=action.place,
         description="\n".join(lines),
         url=url_for("campaigns.action", action_id=action.id, _external=True),
-        updated_at=as_utc(action.updated_at),
+        updated_at=aware_utc(action.updated_at),
         sequence=(action.version or 1) - 1,
     )
 
 
-@calendar_source
 def campaign_actions(user, since: datetime) -> Iterable[CalendarEntry]:
     """Actions of every campaign (every role may read campaigns) from `since` on."""
     actions = db.session.scalars(
@@ -97,7 +66,6 @@ def campaign_actions(user, since: datetime) -> Iterable[CalendarEntry]:
     return [action_entry(action) for action in actions]
 
 
-@calendar_source
 def council_meetings(user, since: datetime) -> Iterable[CalendarEntry]:
     """Council sessions of the local government directory: where targets decide in public."""
     meetings = db.session.scalars(
@@ -108,9 +76,9 @@ def council_meetings(user, since: datetime) -> Iterable[CalendarEntry]:
     )
     return [
         CalendarEntry(
-            uid=_uid("council-meeting", meeting.id),
+            uid=calendar_uid("council-meeting", meeting.id),
             summary=f"{meeting.title or _('Council meeting')} · {meeting.local_body.name}",
-            starts_at=as_utc(meeting.starts_at),
+            starts_at=aware_utc(meeting.starts_at),
             location=meeting.place or meeting.local_body.address,
             url=url_for("campaigns.local_bodies", _external=True) + f"#body-{meeting.local_body_id}",
         )
@@ -152,7 +120,7 @@ def to_ical(entries: Iterable[CalendarEntry], name: str) -> bytes:
 def feed_for(user) -> bytes:
     """Everything the registered sources give `user`, as one calendar."""
     since = utcnow() - FEED_HISTORY
-    entries = [entry for source in CALENDAR_SOURCES for entry in source(user, since)]
+    entries = [entry for source in registry().calendar for entry in source(user, since)]
     entries.sort(key=lambda entry: entry.starts_at)
     org = current_app.config.get("ORGANIZATION_NAME") or "Organizer"
     return to_ical(entries, name=f"{org} · {user.display_name}")

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from organizer.campaigns.models import Action
 from organizer.extensions import db
-from organizer.reports.dashboard import Panel
+from organizer.kernel.contributions import Panel
 
 HORIZON_DAYS = 45
 

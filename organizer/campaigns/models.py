@@ -7,7 +7,6 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Column,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -20,6 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from organizer.db import TimestampMixin, VersionedMixin, utcnow
 from organizer.extensions import db
+from organizer.kernel.time import UTCDateTime
 
 CAMPAIGN_STATUSES = {
     "research": _l("Research"),
@@ -120,7 +120,7 @@ class CouncilMeeting(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     local_body_id: Mapped[int] = mapped_column(ForeignKey("local_bodies.id", ondelete="CASCADE"), index=True)
-    starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
     title: Mapped[str | None] = mapped_column(String(200))
     place: Mapped[str | None] = mapped_column(String(200))
 
@@ -226,7 +226,7 @@ class CampaignActor(db.Model):
     role: Mapped[str] = mapped_column(String(10), default="other")
     influence: Mapped[int] = mapped_column(Integer, default=3)
     stance: Mapped[int] = mapped_column(Integer, default=0)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     campaign: Mapped[Campaign] = relationship(back_populates="campaign_actors", lazy="raise_on_sql")
     actor: Mapped[Actor] = relationship(lazy="raise_on_sql")
@@ -241,14 +241,14 @@ class Action(TimestampMixin, VersionedMixin, db.Model):
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(30))
     title: Mapped[str] = mapped_column(String(200))
-    starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
-    ends_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     place: Mapped[str | None] = mapped_column(String(300))
     target_actor_id: Mapped[int | None] = mapped_column(ForeignKey("actors.id", ondelete="SET NULL"), index=True)
     turnout_goal: Mapped[int | None] = mapped_column(Integer)
     description: Mapped[str | None] = mapped_column(Text)
     # Evaluation (debrief), filled in afterwards.
-    evaluated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    evaluated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     eval_worked: Mapped[str | None] = mapped_column(Text)
     eval_did_not_work: Mapped[str | None] = mapped_column(Text)
     commitments_won: Mapped[str | None] = mapped_column(Text)
@@ -301,7 +301,7 @@ class Attendee(db.Model):
     consent: Mapped[bool] = mapped_column(Boolean, default=False)
     rsvp: Mapped[str | None] = mapped_column(String(5))
     attended: Mapped[bool] = mapped_column(Boolean, default=False)
-    checked_in_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     action: Mapped[Action] = relationship(back_populates="attendees", lazy="raise_on_sql")
     resident = relationship("Resident", lazy="raise_on_sql")
@@ -323,7 +323,7 @@ class PowerChange(db.Model):
     new_influence: Mapped[int] = mapped_column(Integer)
     old_stance: Mapped[int] = mapped_column(Integer)
     new_stance: Mapped[int] = mapped_column(Integer)
-    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     action: Mapped[Action] = relationship(back_populates="power_changes", lazy="raise_on_sql")
     campaign_actor: Mapped[CampaignActor] = relationship(lazy="raise_on_sql")
@@ -339,8 +339,8 @@ class CalendarToken(db.Model):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     # The first characters, so a person can tell their URLs apart.
     hint: Mapped[str] = mapped_column(String(8))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     user = relationship("User", lazy="raise_on_sql")

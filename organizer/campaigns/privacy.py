@@ -4,13 +4,11 @@ from sqlalchemy import select, update
 
 from organizer.campaigns.models import Action, Attendee
 from organizer.extensions import db
-from organizer.privacy.services import eraser, subject_section
 
 # Stands in for an erased person on a check-in list, so turnout counts stay right.
 ERASED_NAME = "—"
 
 
-@eraser
 def anonymise_attendance(resident_ids: list[int]) -> dict[str, int]:
     """Attendance rows stay (turnout) without the person."""
     result = db.session.execute(
@@ -21,7 +19,6 @@ def anonymise_attendance(resident_ids: list[int]) -> dict[str, int]:
     return {"action_attendance_anonymised": result.rowcount}
 
 
-@subject_section
 def actions_section(resident):
     """Actions the person was invited to or attended."""
     rows = db.session.execute(

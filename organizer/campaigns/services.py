@@ -9,8 +9,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from organizer.audit import services as audit
 from organizer.auth.models import Role, User
 from organizer.campaigns.models import (
+    RSVP_ANSWERS,
     Action,
     Actor,
     Attendee,
@@ -26,6 +28,8 @@ from organizer.campaigns.models import (
 from organizer.conversations.models import Issue
 from organizer.db import utcnow
 from organizer.extensions import db
+from organizer.kernel.time import aware_utc
+from organizer.residents import lists
 from organizer.residents.normalize import phone_e164
 
 CAMPAIGN_FIELDS = (
@@ -43,6 +47,9 @@ CAMPAIGN_FIELDS = (
     "internal_problems",
     "tactics",
 )
+
+# Stored moments are aware UTC already (kernel.time.UTCDateTime); the old name stays for callers.
+as_utc = aware_utc
 ACTOR_FIELDS = ("name", "kind", "role_title", "local_body_id", "influence", "stance", "relationship_note", "email")
 ACTOR_FIELDS += ("phone", "contact")
 LOCAL_BODY_FIELDS = ("level", "name", "code", "address", "website", "services")
@@ -79,13 +86,6 @@ def can_edit_directory(user) -> bool:
 # --- Time --------------------------------------------------------------------------------------------
 
 
-def as_utc(moment: datetime | None) -> datetime | None:
-    """A stored datetime as aware UTC (SQLite hands back naive UTC values)."""
-    if moment is None:
-        return None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-
 def local_to_utc(moment: datetime | None, timezone: str) -> datetime | None:
     """A wall-clock time typed in the organization's timezone, as aware UTC."""
     if moment is None:
@@ -99,7 +99,7 @@ def utc_to_local(moment: datetime | None, timezone: str) -> datetime | None:
     """A stored time as naive wall-clock time in `timezone` (what a datetime-local field shows)."""
     if moment is None:
         return None
-    return as_utc(moment).astimezone(ZoneInfo(timezone)).replace(tzinfo=None)
+    return aware_utc(moment).astimezone(ZoneInfo(timezone)).replace(tzinfo=None)
 
 
 # --- Loading -----------------------------------------------------------------------------------------
@@ -203,7 +203,8 @@ def save_campaign(
     primary_target_id: int | None,
     secondary_target_ids: list[int],
 ) -> Campaign:
-    """Create (campaign None) or update a strategy chart with all its rows."""
+    """Create (campaign None) or update a strategy chart with all its rows (audited)."""
+    created = campaign is None
     if campaign is None:
         campaign = Campaign(created_by_id=by.id, team=[], issues=[], stakeholders=[], campaign_actors=[])
         db.session.add(campaign)
@@ -219,6 +220,7 @@ def save_campaign(
     _replace_stakeholders(campaign, stakeholders)
     set_targets(campaign, primary_target_id, secondary_target_ids)
     db.session.flush()
+    audit.record("campaign.create" if created else "campaign.update", campaign)
     return campaign
 
 
@@ -273,13 +275,16 @@ def place_actor(campaign: Campaign, actor: Actor, influence: int, stance: int, r
         link.role = role
     link.influence, link.stance = influence, stance
     db.session.flush()
+    audit.record("campaign.power_map", campaign, actor_id_moved=actor.id)
     return link
 
 
 def remove_actor(campaign: Campaign, link: CampaignActor) -> None:
     """Take an actor off this campaign's power map (the actor stays in the directory)."""
+    link_id = link.id
     campaign.campaign_actors.remove(link)
     db.session.flush()
+    audit.record("campaign.power_map", campaign, removed=link_id)
 
 
 # --- Directory: actors and local bodies --------------------------------------------------------------
@@ -294,6 +299,7 @@ def save_actor(actor: Actor | None, data: dict) -> Actor:
         if name in data:
             setattr(actor, name, _clean(data[name]))
     db.session.flush()
+    audit.record("actor.save", actor)
     return actor
 
 
@@ -323,6 +329,7 @@ def save_local_body(body: LocalBody | None, data: dict, meetings: list[MeetingRo
         kept.append(meeting)
     body.meetings = kept
     db.session.flush()
+    audit.record("local_body.save", body)
     return body
 
 
@@ -339,7 +346,8 @@ class DemandRow:
 
 
 def save_action(action: Action | None, campaign: Campaign, data: dict, demands: list[DemandRow], *, by: User):
-    """Create or update an action of `campaign` with its demands."""
+    """Create or update an action of `campaign` with its demands (audited)."""
+    created = action is None
     if action is None:
         action = Action(campaign=campaign, created_by_id=by.id, demands=[], attendees=[], power_changes=[])
         db.session.add(action)
@@ -363,6 +371,7 @@ def save_action(action: Action | None, campaign: Campaign, data: dict, demands: 
                 CampaignActor(actor=target, role="other", influence=target.influence, stance=target.stance)
             )
     db.session.flush()
+    audit.record("action.create" if created else "action.update", action)
     return action
 
 
@@ -377,6 +386,7 @@ def add_resident(action: Action, resident_id: int, *, rsvp: str | None = None, a
     if attended:
         set_attended(attendee, True)
     db.session.flush()
+    audit.record("action.attendee", action, attendee=attendee.id, checked_in=attended)
     return attendee
 
 
@@ -388,6 +398,7 @@ def add_walk_in(action: Action, name: str, *, phone: str | None, consent: bool) 
     action.attendees.append(attendee)
     set_attended(attendee, True)
     db.session.flush()
+    audit.record("action.attendee", action, attendee=attendee.id, walk_in=True)
     return attendee
 
 
@@ -395,6 +406,28 @@ def set_attended(attendee: Attendee, attended: bool) -> None:
     """Check someone in (or undo it)."""
     attendee.attended = attended
     attendee.checked_in_at = utcnow() if attended else None
+
+
+ATTENDEE_OPERATIONS = ("check_in", "undo", "remove")
+
+
+def update_attendee(action: Action, attendee: Attendee, operation: str) -> None:
+    """Check in, undo a check-in, set an RSVP answer, or take someone off the list (audited).
+
+    Raises ValueError for an unknown operation."""
+    if operation == "check_in":
+        set_attended(attendee, True)
+    elif operation == "undo":
+        set_attended(attendee, False)
+    elif operation in RSVP_ANSWERS:
+        attendee.rsvp = operation
+    elif operation == "remove":
+        action.attendees.remove(attendee)
+    else:
+        raise ValueError(operation)
+    attendee_id = attendee.id
+    db.session.flush()
+    audit.record("action.attendee", action, attendee=attendee_id, op=operation)
 
 
 def actual_turnout(action: Action) -> int:
@@ -429,6 +462,7 @@ def evaluate(action: Action, data: dict, moves: dict[int, tuple[int, int]]) -> l
         link.influence, link.stance = influence, stance
         changes.append(change)
     db.session.flush()
+    audit.record("action.evaluate", action, power_changes=len(changes))
     return changes
 
 
@@ -447,10 +481,10 @@ def timeline(campaign: Campaign) -> list[TimelineEntry]:
     now = utcnow()
     entries = [
         TimelineEntry(
-            when=as_utc(action.starts_at),
+            when=aware_utc(action.starts_at),
             action=action,
             turnout=actual_turnout(action),
-            upcoming=as_utc(action.starts_at) > now,
+            upcoming=aware_utc(action.starts_at) > now,
         )
         for action in campaign.actions
     ]
@@ -469,13 +503,23 @@ def issue_calendar_token(user: User) -> str:
     raw = secrets.token_urlsafe(32)
     db.session.add(CalendarToken(user_id=user.id, token_hash=_hash_token(raw), hint=raw[:6]))
     db.session.flush()
+    audit.record("calendar.token_create", user)
     return raw
+
+
+def mark_calendar_token_used(token_id: int) -> None:
+    """Remember when a feed was last read (shown to its owner beside the URL)."""
+    token = db.session.get(CalendarToken, token_id)
+    if token is not None:
+        token.last_used_at = utcnow()
+        db.session.flush()
 
 
 def revoke_calendar_token(token: CalendarToken) -> None:
     """The feed URL stops answering at once."""
     token.revoked_at = token.revoked_at or utcnow()
     db.session.flush()
+    audit.record("calendar.token_revoke", ("users", token.user_id), token=token.id)
 
 
 def find_calendar_token(raw: str) -> CalendarToken | None:
@@ -498,3 +542,11 @@ def calendar_tokens(user: User) -> list[CalendarToken]:
             select(CalendarToken).where(CalendarToken.user_id == user.id).order_by(CalendarToken.created_at.desc())
         )
     )
+
+
+def invite_search(action: Action, user, search, selection) -> int:
+    """Invite every resident of a saved search's `selection` to `action` (never do-not-contact, never twice);
+    audited; returns how many were added."""
+    added = lists.invite(user, selection, Attendee.__table__, "resident_id", {"action_id": action.id})
+    audit.record("action.invite_search", action, search=search.id, count=added)
+    return added

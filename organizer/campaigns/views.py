@@ -6,7 +6,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy.orm.exc import StaleDataError
 
 from organizer.audit import services as audit
 from organizer.auth.permissions import require_role
@@ -25,8 +24,9 @@ from organizer.campaigns.models import (
     Actor,
     Campaign,
 )
-from organizer.campaigns.views_common import EDITORS, READERS, _campaign_or_404, _conflict, _require_edit, _sorted_links
+from organizer.campaigns.views_common import EDITORS, READERS, _campaign_or_404, _require_edit, _sorted_links
 from organizer.extensions import db
+from organizer.kernel.unit_of_work import check_version, commit, unit_of_work
 from organizer.printing.pdf import pdf_response, render_pdf
 
 bp = Blueprint("campaigns", __name__)
@@ -120,8 +120,7 @@ def new_campaign():
     form = _campaign_form()
     if form.validate_on_submit():
         campaign = _save_campaign_from(form, None)
-        audit.record("campaign.create", campaign)
-        db.session.commit()
+        commit()
         flash(_("Campaign created."), "success")
         return redirect(url_for("campaigns.show", campaign_id=campaign.id))
     if request.method == "GET":
@@ -153,24 +152,11 @@ def show(campaign_id: int):
     )
 
 
-def _campaign_conflict(form: CampaignForm, campaign: Campaign):
-    rows = []
-    for name in services.CAMPAIGN_FIELDS:
-        mine = getattr(form, name).data or ""
-        theirs = getattr(campaign, name) or ""
-        if name == "status":
-            mine, theirs = CAMPAIGN_STATUSES.get(mine, mine), CAMPAIGN_STATUSES.get(theirs, theirs)
-        rows.append((getattr(form, name).label.text, str(mine), str(theirs)))
-    mine_rows = "; ".join(f"{r.who.data}" for r in form.stakeholders if r.who.data)
-    theirs_rows = "; ".join(s.who for s in campaign.stakeholders)
-    rows.append((_("Constituents, allies and opponents"), mine_rows, theirs_rows))
-    return _conflict(
-        _("%(name)s was changed while you were editing it", name=campaign.name),
-        rows,
-        url_for("campaigns.edit", campaign_id=campaign.id),
-        url_for("campaigns.show", campaign_id=campaign.id),
-        campaign.version,
-    )
+def _stakeholder_rows(form: CampaignForm, saved: Campaign) -> list[tuple[str, str, str]]:
+    """The stakeholder rows, which the conflict page cannot read from the form's fields by itself."""
+    mine = "; ".join(f"{r.who.data}" for r in form.stakeholders if r.who.data)
+    theirs = "; ".join(s.who for s in saved.stakeholders)
+    return [(_("Constituents, allies and opponents"), mine or "—", theirs or "—")]
 
 
 @bp.route("/<int:campaign_id>/edit", methods=["GET", "POST"])
@@ -186,15 +172,15 @@ def edit(campaign_id: int):
     form = _campaign_form(campaign, formdata=request.form)
     if not form.validate_on_submit():
         return render_template("campaigns/edit.html", form=form, campaign=campaign)
-    if form.version.data != str(campaign.version):
-        return _campaign_conflict(form, campaign)
-    try:
+    with unit_of_work(
+        campaign,
+        form,
+        rows=lambda saved: _stakeholder_rows(form, saved),
+        title=_("%(name)s was changed while you were editing it", name=campaign.name),
+        cancel_url=url_for("campaigns.show", campaign_id=campaign.id),
+    ):
+        check_version(campaign, form.version.data)
         _save_campaign_from(form, campaign)
-        audit.record("campaign.update", campaign)
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        return _campaign_conflict(form, _campaign_or_404(campaign_id))
     flash(_("Strategy chart saved."), "success")
     return redirect(url_for("campaigns.show", campaign_id=campaign.id))
 
@@ -212,8 +198,7 @@ def place_actor(campaign_id: int):
         return redirect(url_for("campaigns.show", campaign_id=campaign.id) + "#power-map")
     actor = db.session.get(Actor, form.actor.data) or abort(404)
     services.place_actor(campaign, actor, form.influence.data, form.stance.data, form.role.data)
-    audit.record("campaign.power_map", campaign, actor_id_moved=actor.id)
-    db.session.commit()
+    commit()
     flash(_("%(name)s is on the power map.", name=actor.name), "success")
     return redirect(url_for("campaigns.show", campaign_id=campaign.id) + "#power-map")
 
@@ -229,8 +214,7 @@ def remove_actor(campaign_id: int, link_id: int):
     link = next((link for link in campaign.campaign_actors if link.id == link_id), None) or abort(404)
     name = link.actor.name
     services.remove_actor(campaign, link)
-    audit.record("campaign.power_map", campaign, removed=link_id)
-    db.session.commit()
+    commit()
     flash(_("%(name)s is no longer on the power map.", name=name), "success")
     return redirect(url_for("campaigns.show", campaign_id=campaign.id) + "#power-map")
 

@@ -5,33 +5,23 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm.exc import StaleDataError
 
-from organizer.audit import services as audit
 from organizer.auth.permissions import require_role
 from organizer.campaigns import calendar, services
 from organizer.campaigns.forms import ActionForm, ButtonForm, EvaluationForm, RsvpForm, WalkInForm
-from organizer.campaigns.models import (
-    ACTION_KINDS,
-    INFLUENCE_RANGE,
-    RSVP_ANSWERS,
-    STANCE_RANGE,
-    Action,
-    Attendee,
-    Campaign,
-)
+from organizer.campaigns.models import INFLUENCE_RANGE, RSVP_ANSWERS, STANCE_RANGE, Action, Attendee, Campaign
 from organizer.campaigns.views_common import (
     EDITORS,
     READERS,
     _action_or_404,
     _campaign_or_404,
-    _conflict,
     _require_edit,
     _sorted_links,
     _timezone,
 )
 from organizer.extensions import db
 from organizer.kernel.routes import Routes
+from organizer.kernel.unit_of_work import check_version, commit, unit_of_work
 from organizer.residents import lists
 from organizer.residents.models import Resident, SavedSearch
 from organizer.residents.normalize import fold
@@ -87,8 +77,7 @@ def new_action(campaign_id: int):
     form = _action_form(campaign)
     if form.validate_on_submit():
         action = _save_action_from(form, campaign, None)
-        audit.record("action.create", action)
-        db.session.commit()
+        commit()
         flash(_("Action planned."), "success")
         return redirect(url_for("campaigns.action", action_id=action.id))
     if request.method == "GET":
@@ -138,25 +127,11 @@ def action(action_id: int):
     )
 
 
-def _action_conflict(form: ActionForm, action: Action):
-    rows = []
-    for name in ("kind", "title", "place", "turnout_goal", "description"):
-        mine, theirs = getattr(form, name).data, getattr(action, name)
-        if name == "kind":
-            mine, theirs = ACTION_KINDS.get(mine, mine), ACTION_KINDS.get(theirs, theirs)
-        rows.append((getattr(form, name).label.text, "" if mine is None else str(mine), theirs or ""))
-    local_start = services.utc_to_local(action.starts_at, _timezone())
-    rows.append((form.starts_at.label.text, str(form.starts_at.data or ""), str(local_start or "")))
-    mine_demands = " / ".join(f"{row.text.data} ({row.answer.data})" for row in form.demands if row.text.data)
-    theirs_demands = " / ".join(f"{d.text} ({d.answer})" for d in action.demands)
-    rows.append((_("Demands"), mine_demands, theirs_demands))
-    return _conflict(
-        _("%(title)s was changed while you were editing it", title=action.title),
-        rows,
-        url_for("campaigns.edit_action", action_id=action.id),
-        url_for("campaigns.action", action_id=action.id),
-        action.version,
-    )
+def _action_rows(form: ActionForm, saved: Action) -> list[tuple[str, str, str]]:
+    """The demands, which the conflict page cannot read from the form's fields by itself."""
+    mine = " / ".join(f"{row.text.data} ({row.answer.data})" for row in form.demands if row.text.data)
+    theirs = " / ".join(f"{d.text} ({d.answer})" for d in saved.demands)
+    return [(_("Demands"), mine or "—", theirs or "—")]
 
 
 @routes.route("/actions/<int:action_id>/edit", methods=["GET", "POST"])
@@ -173,15 +148,15 @@ def edit_action(action_id: int):
     form = _action_form(campaign, action, formdata=request.form)
     if not form.validate_on_submit():
         return render_template("campaigns/action_edit.html", form=form, campaign=campaign, action=action)
-    if form.version.data != str(action.version):
-        return _action_conflict(form, action)
-    try:
+    with unit_of_work(
+        action,
+        form,
+        rows=lambda saved: _action_rows(form, saved),
+        title=_("%(title)s was changed while you were editing it", title=action.title),
+        cancel_url=url_for("campaigns.action", action_id=action.id),
+    ):
+        check_version(action, form.version.data)
         _save_action_from(form, campaign, action)
-        audit.record("action.update", action)
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        return _action_conflict(form, _action_or_404(action_id))
     flash(_("Action saved."), "success")
     return redirect(url_for("campaigns.action", action_id=action.id))
 
@@ -198,9 +173,8 @@ def add_attendee(action_id: int):
     resident = db.session.get(Resident, int(form.resident_id.data)) or abort(404)
     check_in = request.form.get("check_in") == "1"
     rsvp = request.form.get("rsvp") if request.form.get("rsvp") in RSVP_ANSWERS else None
-    attendee = services.add_resident(action, resident.id, rsvp=rsvp, attended=check_in)
-    audit.record("action.attendee", action, attendee=attendee.id, checked_in=check_in)
-    db.session.commit()
+    services.add_resident(action, resident.id, rsvp=rsvp, attended=check_in)
+    commit()
     if check_in:
         flash(_("%(name)s is checked in.", name=resident.display_name), "success")
     else:
@@ -218,19 +192,19 @@ def invite_search(action_id: int):
     if search is None or search not in lists.searches_for(current_user):
         abort(404)
     selection = lists.selection_of(current_user, search)
-    table, fixed = Attendee.__table__, {"action_id": action.id}
     if not request.form.get("confirm"):
         return render_template(
             "residents/invite_confirm.html",
             title=action.title,
             search=search,
-            count=lists.invitable_count(current_user, selection, table, "resident_id", fixed),
+            count=lists.invitable_count(
+                current_user, selection, Attendee.__table__, "resident_id", {"action_id": action.id}
+            ),
             post_url=url_for("campaigns.invite_search", action_id=action.id),
             back=url_for("campaigns.action", action_id=action.id),
         )
-    added = lists.invite(current_user, selection, table, "resident_id", fixed)
-    audit.record("action.invite_search", action, search=search.id, count=added)
-    db.session.commit()
+    added = services.invite_search(action, current_user, search, selection)
+    commit()
     flash(ngettext("%(num)d resident invited.", "%(num)d residents invited.", added), "success")
     return redirect(url_for("campaigns.action", action_id=action.id) + "#check-in")
 
@@ -246,8 +220,7 @@ def walk_in(action_id: int):
         flash(" ".join(str(error) for errors in form.errors.values() for error in errors), "error")
         return redirect(url_for("campaigns.action", action_id=action.id) + "#walk-in")
     attendee = services.add_walk_in(action, form.name.data, phone=form.phone.data, consent=form.consent.data)
-    audit.record("action.attendee", action, attendee=attendee.id, walk_in=True)
-    db.session.commit()
+    commit()
     flash(_("%(name)s is checked in.", name=attendee.name), "success")
     return redirect(url_for("campaigns.action", action_id=action.id) + "#check-in")
 
@@ -261,19 +234,11 @@ def update_attendee(action_id: int, attendee_id: int):
     if not ButtonForm().validate_on_submit():
         abort(400)
     attendee = next((a for a in action.attendees if a.id == attendee_id), None) or abort(404)
-    operation = request.form.get("op")
-    if operation == "check_in":
-        services.set_attended(attendee, True)
-    elif operation == "undo":
-        services.set_attended(attendee, False)
-    elif operation in RSVP_ANSWERS:
-        attendee.rsvp = operation
-    elif operation == "remove":
-        action.attendees.remove(attendee)
-    else:
+    operation = request.form.get("op", "")
+    if operation not in (*services.ATTENDEE_OPERATIONS, *RSVP_ANSWERS):
         abort(400)
-    audit.record("action.attendee", action, attendee=attendee_id, op=operation)
-    db.session.commit()
+    services.update_attendee(action, attendee, operation)
+    commit()
     return redirect(url_for("campaigns.action", action_id=action.id) + f"#attendee-{attendee_id}")
 
 
@@ -329,18 +294,9 @@ def evaluate(action_id: int):
         if errors:
             flash(_("Invalid influence or stance for: %(names)s.", names=", ".join(errors)), "error")
         return _action_page_with(action, form)
-    try:
+    with unit_of_work(action, form, cancel_url=url_for("campaigns.action", action_id=action.id) + "#evaluation"):
         data = {name: getattr(form, name).data for name in services.EVALUATION_FIELDS}
-        changes = services.evaluate(action, data, moves)
-        audit.record("action.evaluate", action, power_changes=len(changes))
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        flash(
-            _("Someone else saved this action at the same moment: yours was not saved. Check and send it again."),
-            "error",
-        )
-        return _action_page_with(_action_or_404(action_id), form), 409
+        services.evaluate(action, data, moves)
     flash(_("Evaluation saved."), "success")
     return redirect(url_for("campaigns.action", action_id=action.id) + "#evaluation")
 

@@ -4,7 +4,6 @@ from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from organizer.audit import services as audit
 from organizer.auth.permissions import public, require_role
 from organizer.campaigns import calendar, services
 from organizer.campaigns.forms import ButtonForm
@@ -12,6 +11,7 @@ from organizer.campaigns.models import CalendarToken
 from organizer.db import write_intent
 from organizer.extensions import db
 from organizer.kernel.routes import Routes
+from organizer.kernel.unit_of_work import commit
 
 routes = Routes()
 
@@ -38,8 +38,7 @@ def new_calendar_feed():
     if not ButtonForm().validate_on_submit():
         abort(400)
     raw = services.issue_calendar_token(current_user)
-    audit.record("calendar.token_create", current_user)
-    db.session.commit()
+    commit()
     return render_template(
         "campaigns/calendar.html",
         tokens=services.calendar_tokens(current_user),
@@ -58,8 +57,7 @@ def revoke_calendar_feed(token_id: int):
     if token is None or token.user_id != current_user.id:
         abort(404)
     services.revoke_calendar_token(token)
-    audit.record("calendar.token_revoke", current_user, token=token.id)
-    db.session.commit()
+    commit()
     flash(_("Feed revoked: calendars using it will stop updating."), "success")
     return redirect(url_for("campaigns.calendar_feeds"))
 
@@ -73,10 +71,10 @@ def calendar_feed(token: str):
         abort(404)
     body = calendar.feed_for(found.user)
     token_id = found.id
-    db.session.commit()  # end the read snapshot before writing (SQLite)
+    db.session.rollback()  # end the read snapshot (nothing was written) before writing (SQLite)
     with write_intent():
-        db.session.get(CalendarToken, token_id).last_used_at = services.utcnow()
-        db.session.commit()
+        services.mark_calendar_token_used(token_id)
+        commit()
     response = Response(body, mimetype="text/calendar")
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["Content-Disposition"] = 'inline; filename="organizer.ics"'

@@ -1,6 +1,6 @@
 """What the campaign pages share: who reads and edits, record loading, the conflict page."""
 
-from flask import abort, current_app, render_template, request
+from flask import abort, current_app
 from flask_login import current_user
 
 from organizer.auth.models import Role
@@ -31,23 +31,6 @@ def _require_edit(campaign: Campaign) -> None:
 def _require_directory_edit() -> None:
     if not services.can_edit_directory(current_user):
         abort(403)
-
-
-def _conflict(template_title: str, fields: list[tuple[str, str, str]], action_url: str, cancel_url: str, version):
-    """The 409 page: what you sent beside what is saved now, and a way to keep yours."""
-    resend = [(k, v) for k, v in request.form.items(multi=True) if k not in ("csrf_token", "version")]
-    return (
-        render_template(
-            "campaigns/conflict.html",
-            title=template_title,
-            fields=fields,
-            resend=resend,
-            action_url=action_url,
-            cancel_url=cancel_url,
-            version=version,
-        ),
-        409,
-    )
 
 
 def _sorted_links(campaign: Campaign) -> list[CampaignActor]:

@@ -8,7 +8,6 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from organizer.audit import services as audit
 from organizer.auth.permissions import require_role
 from organizer.campaigns import services
 from organizer.campaigns.forms import ActorForm, LocalBodyForm
@@ -16,6 +15,8 @@ from organizer.campaigns.models import LOCAL_BODY_LEVELS, Actor, LocalBody
 from organizer.campaigns.views_common import EDITORS, READERS, _require_directory_edit, _timezone
 from organizer.extensions import db
 from organizer.kernel.routes import Routes
+from organizer.kernel.time import aware_utc
+from organizer.kernel.unit_of_work import commit
 
 routes = Routes()
 
@@ -51,8 +52,7 @@ def edit_actor(actor_id: int | None = None):
     if form.validate_on_submit():
         data = {name: getattr(form, name).data for name in services.ACTOR_FIELDS}
         actor = services.save_actor(actor, data)
-        audit.record("actor.save", actor)
-        db.session.commit()
+        commit()
         flash(_("%(name)s saved.", name=actor.name), "success")
         return redirect(url_for("campaigns.actors") + f"#actor-{actor.id}")
     return render_template("campaigns/actor_edit.html", form=form, actor=actor)
@@ -69,8 +69,7 @@ def local_bodies():
     bodies = sorted(bodies, key=lambda body: (order.index(body.level) if body.level in order else 9, body.name))
     now = services.utcnow()
     upcoming = {
-        body.id: [m for m in body.meetings if services.as_utc(m.starts_at) >= now - timedelta(hours=6)][:3]
-        for body in bodies
+        body.id: [m for m in body.meetings if aware_utc(m.starts_at) >= now - timedelta(hours=6)][:3] for body in bodies
     }
     return render_template(
         "campaigns/local_bodies.html",
@@ -120,7 +119,6 @@ def edit_local_body(body_id: int | None = None):
     ]
     data = {name: getattr(form, name).data for name in services.LOCAL_BODY_FIELDS}
     body = services.save_local_body(body, data, rows)
-    audit.record("local_body.save", body)
-    db.session.commit()
+    commit()
     flash(_("%(name)s saved.", name=body.name), "success")
     return redirect(url_for("campaigns.local_bodies") + f"#body-{body.id}")

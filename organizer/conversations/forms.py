@@ -22,46 +22,9 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from organizer.conversations.labels import ANSWER_LABELS, EVIDENCE_LABELS, RESULT_LABELS, STATUS_LABELS
+from organizer.residents.labels import CONSENT_LABELS, STAGE_LABELS
 from organizer.residents.models import CONSENT_BASES, LEADERSHIP_STAGES
-
-RESULT_LABELS = {
-    "not_home": _l("Not home"),
-    "talked": _l("Talked"),
-    "refused": _l("Refused"),
-    "moved": _l("Moved"),
-    "inaccessible": _l("Inaccessible"),
-    "come_back": _l("Come back later"),
-    "language_barrier": _l("Language barrier"),
-    "do_not_contact": _l("Do not contact"),
-}
-ANSWER_LABELS = {
-    "yes": _l("Yes"),
-    "no": _l("No"),
-    "counter": _l("Counter-offer"),
-    "later": _l("Later (by a date)"),
-}
-STATUS_LABELS = {"open": _l("Open"), "done": _l("Done"), "dropped": _l("Dropped")}
-STAGE_LABELS = {
-    "contact": _l("Contact"),
-    "supporter": _l("Supporter"),
-    "volunteer": _l("Volunteer"),
-    "leader": _l("Leader"),
-    "core_leader": _l("Core leader"),
-}
-EVIDENCE_LABELS = {
-    "hosted_house_meeting": _l("Hosted a house meeting"),
-    "chaired_meeting": _l("Chaired a meeting"),
-    "brought_people": _l("Brought people"),
-    "kept_commitment": _l("Kept a commitment"),
-    "spoke_publicly": _l("Spoke in public"),
-    "recruited_leader": _l("Recruited a leader"),
-    "other": _l("Other"),
-}
-CONSENT_LABELS = {
-    "consent": _l("Consent"),
-    "legitimate_interest": _l("Legitimate interest"),
-    "membership": _l("Membership"),
-}
 
 
 def optional_int(value):

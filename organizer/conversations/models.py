@@ -2,11 +2,13 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Column, Date, DateTime, ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy import Boolean, Column, Date, ForeignKey, Index, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from organizer.db import TimestampMixin, VersionedMixin, utcnow
 from organizer.extensions import db
+from organizer.kernel.time import UTCDateTime
+from organizer.residents.models import Issue as Issue  # the issue vocabulary is the residents' (re-exported)
 
 # Result codes of a door knock, in the order printed on walk sheets.
 DOOR_RESULTS = (
@@ -28,18 +30,6 @@ door_knock_issues = Table(
 )
 
 
-class Issue(TimestampMixin, db.Model):
-    """A problem people named (rent, street lighting, school canteen): the listening report's unit."""
-
-    __tablename__ = "issues"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(120))
-    # Accent- and case-free name: "loyers" and "Loyers" are one issue.
-    key: Mapped[str] = mapped_column(String(120), unique=True)
-    description: Mapped[str | None] = mapped_column(Text)
-
-
 class DoorKnock(TimestampMixin, db.Model):
     """One knock at one door: who answered, what happened, what they said."""
 
@@ -55,7 +45,7 @@ class DoorKnock(TimestampMixin, db.Model):
     household_id: Mapped[int] = mapped_column(ForeignKey("households.id", ondelete="CASCADE"))
     resident_id: Mapped[int | None] = mapped_column(ForeignKey("residents.id", ondelete="SET NULL"), index=True)
     canvasser_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
-    knocked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    knocked_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     result: Mapped[str] = mapped_column(String(20))
     support_level: Mapped[int | None] = mapped_column(Integer)
     note: Mapped[str | None] = mapped_column(Text)
@@ -145,7 +135,7 @@ class Assessment(db.Model):
     energy: Mapped[int | None] = mapped_column(Integer)
     sensitive: Mapped[bool] = mapped_column(Boolean, default=False)
     by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    assessed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    assessed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     by = relationship("User", lazy="raise_on_sql")
 
@@ -207,7 +197,7 @@ class Commitment(TimestampMixin, VersionedMixin, db.Model):
     source_id: Mapped[int | None] = mapped_column(Integer)
     # Who follows it up.
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     from_resident = relationship("Resident", foreign_keys=[from_resident_id], lazy="raise_on_sql")
@@ -235,6 +225,6 @@ class StageChange(db.Model):
     evidence_kind: Mapped[str] = mapped_column(String(30))
     evidence: Mapped[str] = mapped_column(Text)
     by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     by = relationship("User", lazy="raise_on_sql")

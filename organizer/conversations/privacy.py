@@ -5,20 +5,39 @@ from sqlalchemy import or_, select, update
 from organizer.conversations.models import (
     Assessment,
     Commitment,
+    DoorKnock,
     HouseMeeting,
     HouseMeetingAttendee,
     OneOnOne,
     StageChange,
 )
 from organizer.extensions import db
-from organizer.privacy.services import eraser, subject_section
+
+
+def erase_door_knocks(resident_ids: list[int]) -> dict[str, int]:
+    """Knocks stay (doors knocked, results, issues are counted) but lose the person and the note."""
+    result = db.session.execute(
+        update(DoorKnock).where(DoorKnock.resident_id.in_(resident_ids)).values(resident_id=None, note=None)
+    )
+    return {"door_knocks_anonymised": result.rowcount}
+
+
+def door_knock_section(resident):
+    """The door knocks where this person answered."""
+    knocks = db.session.scalars(
+        select(DoorKnock).where(DoorKnock.resident_id == resident.id).order_by(DoorKnock.knocked_at)
+    ).all()
+    rows = [
+        {"at": k.knocked_at.isoformat(), "result": k.result, "support_level": k.support_level, "note": k.note}
+        for k in knocks
+    ]
+    return "door_knocks", rows
 
 
 def _iso(value):
     return value.isoformat() if value is not None else None
 
 
-@eraser
 def erase_hosted_house_meetings(resident_ids: list[int]) -> dict[str, int]:
     """A meeting they hosted stays (who came, issues surfaced) but loses its place (their home) and notes."""
     result = db.session.execute(
@@ -28,7 +47,6 @@ def erase_hosted_house_meetings(resident_ids: list[int]) -> dict[str, int]:
     return {"house_meetings_anonymised": result.rowcount}
 
 
-@subject_section
 def one_on_ones_section(resident):
     """The relational meetings held with the person."""
     rows = db.session.scalars(select(OneOnOne).where(OneOnOne.resident_id == resident.id).order_by(OneOnOne.met_on))
@@ -49,7 +67,6 @@ def one_on_ones_section(resident):
     ]
 
 
-@subject_section
 def assessments_section(resident):
     """Dated assessments written about the person."""
     rows = db.session.scalars(
@@ -58,7 +75,6 @@ def assessments_section(resident):
     return "assessments", [{"date": _iso(a.assessed_at), "text": a.text, "energy": a.energy} for a in rows]
 
 
-@subject_section
 def house_meetings_section(resident):
     """House meetings the person hosted or attended."""
     attended = select(HouseMeetingAttendee.house_meeting_id).where(HouseMeetingAttendee.resident_id == resident.id)
@@ -73,7 +89,6 @@ def house_meetings_section(resident):
     ]
 
 
-@subject_section
 def commitments_section(resident):
     """Promises made by or to the person."""
     rows = db.session.scalars(
@@ -84,7 +99,6 @@ def commitments_section(resident):
     return "commitments", [{"what": c.what, "due_on": _iso(c.due_on), "status": c.status} for c in rows]
 
 
-@subject_section
 def ladder_section(resident):
     """Moves on the leadership ladder, with their evidence."""
     rows = db.session.scalars(

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import and_, delete, exists, insert, or_, select, update
 from sqlalchemy.orm import aliased
 
+from organizer.audit import services as audit
 from organizer.auth.models import Role
 from organizer.conversations.models import (
     ASK_ANSWERS,
@@ -25,6 +26,7 @@ from organizer.conversations.models import (
 )
 from organizer.db import utcnow
 from organizer.extensions import db
+from organizer.kernel.time import local_today
 from organizer.residents import services as residents_services
 from organizer.residents.models import (
     CONSENT_BASES,
@@ -34,7 +36,7 @@ from organizer.residents.models import (
     resident_issues,
 )
 from organizer.residents.normalize import fold, name_key
-from organizer.turfs.access import assigned_household_ids
+from organizer.residents.services import door_scope, get_or_create_issue, issue_key
 
 ISSUE_LINK_TABLES = (
     (door_knock_issues, "door_knock_id"),
@@ -62,8 +64,8 @@ def may_read_note(viewer, sensitive: bool, author_id: int | None) -> bool:
 
 
 def knockable_household_ids(user, today: date | None = None):
-    """A select of household ids in turfs assigned to `user` until today or later (organizer.turfs.access)."""
-    return assigned_household_ids(user, today)
+    """A select of household ids `user` may knock at (the door scope, organizer.residents.services.door_scope)."""
+    return door_scope(user, today)
 
 
 def may_knock(user, household_id: int, today: date | None = None) -> bool:
@@ -134,7 +136,7 @@ def add_resident_on_the_spot(
         name_key=name_key(first_name, last_name),
         data_source=source,
         consent_basis=consent_basis,
-        consent_date=date.today(),
+        consent_date=local_today(),
         consent_method=consent_method.strip(),
         created_by_id=by_user.id if by_user else None,
         updated_by_id=by_user.id if by_user else None,
@@ -145,24 +147,6 @@ def add_resident_on_the_spot(
 
 
 # --- Issues ----------------------------------------------------------------------------------------------
-
-
-def issue_key(name: str) -> str:
-    return fold(name)[:120]
-
-
-def get_or_create_issue(name: str) -> Issue | None:
-    """The issue with this (folded) name, created if new; None for a blank name."""
-    name = " ".join((name or "").split())[:120]
-    key = issue_key(name)
-    if not key:
-        return None
-    issue = db.session.scalar(select(Issue).where(Issue.key == key))
-    if issue is None:
-        issue = Issue(name=name, key=key)
-        db.session.add(issue)
-        db.session.flush()
-    return issue
 
 
 def issues_from(ids: list[int] | None, new_names: str | None) -> list[Issue]:
@@ -191,6 +175,7 @@ def rename_issue(issue: Issue, name: str) -> None:
         raise ConversationError("exists")
     issue.name, issue.key = name, key
     db.session.flush()
+    audit.record("issue.rename", issue)
 
 
 def merge_issues(source: Issue, target: Issue) -> int:
@@ -205,8 +190,10 @@ def merge_issues(source: Issue, target: Issue) -> int:
         result = db.session.execute(insert(table).from_select([owner, "issue_id"], rows))
         moved += result.rowcount or 0
         db.session.execute(delete(table).where(issue_col == source.id))
+    source_id = source.id
     db.session.delete(source)
     db.session.flush()
+    audit.record("issue.merge", target, merged_id=source_id, links=moved)
     return moved
 
 
@@ -256,6 +243,7 @@ def log_door_knock(
     if resident_id and result == "talked":
         touch_contact(resident_id, knock.knocked_at)
     db.session.flush()
+    audit.record("door_knock.create", knock)
     return knock
 
 
@@ -316,6 +304,7 @@ def save_one_on_one(meeting: OneOnOne | None, data: dict, issues: list[Issue], b
         )
     touch_contact(meeting.resident_id, meeting.met_on)
     db.session.flush()
+    audit.record("one_on_one.create" if creating else "one_on_one.update", meeting)
     return meeting
 
 
@@ -384,6 +373,8 @@ def save_house_meeting(
     for resident_id in [meeting.host_id, *rows]:
         touch_contact(resident_id, meeting.held_on)
     db.session.flush()
+    action = "house_meeting.create" if creating else "house_meeting.update"
+    audit.record(action, meeting, attendees=len(meeting.attendees))
     return meeting
 
 
@@ -422,6 +413,7 @@ def brought_chain(resident_id: int, limit: int = 20) -> list[tuple[int, int]]:
 
 def save_commitment(commitment: Commitment | None, data: dict, by_user) -> Commitment:
     """Create or update a promise; exactly one side promised (a resident or a user)."""
+    created = commitment is None
     if commitment is None:
         commitment = Commitment(created_by_id=by_user.id, status="open")
         db.session.add(commitment)
@@ -445,6 +437,7 @@ def save_commitment(commitment: Commitment | None, data: dict, by_user) -> Commi
     if "status" in data:
         set_commitment_status(commitment, data["status"])
     db.session.flush()
+    audit.record("commitment.create" if created else "commitment.update", commitment)
     return commitment
 
 
@@ -457,6 +450,13 @@ def set_commitment_status(commitment: Commitment, status: str) -> None:
     elif status != "done":
         commitment.done_at = None
     commitment.status = status
+
+
+def change_commitment_status(commitment: Commitment, status: str) -> None:
+    """Mark a commitment done, dropped or open again (audited)."""
+    set_commitment_status(commitment, status)
+    db.session.flush()
+    audit.record("commitment.status", commitment, status=status)
 
 
 @dataclass
@@ -478,7 +478,7 @@ def follow_ups(user, today: date | None = None) -> FollowUps:
     """Open commitments the user owns or made: overdue first, due within 7 days, then the rest (no date last)."""
     from sqlalchemy.orm import selectinload
 
-    today = today or date.today()
+    today = today or local_today()
     week_end = today + timedelta(days=7)
     commitments = db.session.scalars(
         select(Commitment)
@@ -567,4 +567,5 @@ def move_stage(resident: Resident, to_stage: str, evidence_kind: str, evidence: 
     resident.updated_by_id = by_user.id
     db.session.add(change)
     db.session.flush()
+    audit.record("resident.stage", resident, to_stage=change.to_stage, evidence_kind=change.evidence_kind)
     return change

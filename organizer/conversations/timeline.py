@@ -12,7 +12,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from organizer.auth.models import Role
-from organizer.conversations.forms import ANSWER_LABELS, EVIDENCE_LABELS, RESULT_LABELS, STAGE_LABELS, STATUS_LABELS
+from organizer.conversations.labels import ANSWER_LABELS, EVIDENCE_LABELS, RESULT_LABELS, STATUS_LABELS
 from organizer.conversations.models import (
     Commitment,
     DoorKnock,
@@ -23,7 +23,8 @@ from organizer.conversations.models import (
 )
 from organizer.conversations.services import may_read_note
 from organizer.extensions import db
-from organizer.residents.timeline import TimelineEntry, timeline_source
+from organizer.kernel.contributions import TimelineEntry
+from organizer.residents.labels import STAGE_LABELS
 
 SENSITIVE = "sensitive"
 
@@ -49,7 +50,6 @@ def _talker(viewer) -> bool:
     return viewer.has_role(Role.ORGANIZER, Role.LEADER)
 
 
-@timeline_source
 def door_knocks(resident_ids: list[int], viewer) -> list[tuple[int, TimelineEntry]]:
     """Knocks where the resident answered."""
     rows = db.session.scalars(
@@ -77,7 +77,6 @@ def door_knocks(resident_ids: list[int], viewer) -> list[tuple[int, TimelineEntr
     return entries
 
 
-@timeline_source
 def one_on_ones(resident_ids: list[int], viewer) -> list[tuple[int, TimelineEntry]]:
     """Relational meetings with the resident."""
     rows = db.session.scalars(
@@ -107,7 +106,6 @@ def one_on_ones(resident_ids: list[int], viewer) -> list[tuple[int, TimelineEntr
     return entries
 
 
-@timeline_source
 def house_meetings(resident_ids: list[int], viewer) -> list[tuple[int, TimelineEntry]]:
     """House meetings the resident hosted or attended (and who brought them)."""
     hosted = db.session.scalars(
@@ -154,7 +152,6 @@ def house_meetings(resident_ids: list[int], viewer) -> list[tuple[int, TimelineE
     return entries
 
 
-@timeline_source
 def commitments(resident_ids: list[int], viewer) -> list[tuple[int, TimelineEntry]]:
     """Promises the resident made, or that we made to them."""
     rows = db.session.scalars(
@@ -182,7 +179,6 @@ def commitments(resident_ids: list[int], viewer) -> list[tuple[int, TimelineEntr
     return entries
 
 
-@timeline_source
 def stage_changes(resident_ids: list[int], viewer) -> list[tuple[int, TimelineEntry]]:
     """Moves on the leadership ladder with their evidence."""
     rows = db.session.scalars(

@@ -11,18 +11,12 @@ from sqlalchemy.orm import selectinload
 from organizer.auth.models import Role
 from organizer.auth.permissions import require_role
 from organizer.conversations import services, views_commitments, views_doors, views_issues, views_meetings
-from organizer.conversations.forms import (
-    ANSWER_LABELS,
-    CONSENT_LABELS,
-    EVIDENCE_LABELS,
-    RESULT_LABELS,
-    STAGE_LABELS,
-    STATUS_LABELS,
-)
+from organizer.conversations.labels import ANSWER_LABELS, EVIDENCE_LABELS, RESULT_LABELS, STATUS_LABELS
 from organizer.conversations.models import DoorKnock, HouseMeeting, OneOnOne
 from organizer.conversations.views_common import PAGE_SIZE, TALKERS, _search_scope
 from organizer.db import keyset_after
 from organizer.extensions import db
+from organizer.residents.labels import CONSENT_LABELS, STAGE_LABELS
 from organizer.residents.models import Household
 
 bp = Blueprint("conversations", __name__)
@@ -124,6 +118,3 @@ def residents_lookup():
 # Each area's routes, mounted on this one blueprint (endpoints stay conversations.<view>).
 for _area in (views_doors, views_meetings, views_issues, views_commitments):
     _area.routes.register_on(bp)
-
-# The resident page's timeline reads conversations through these sources (registered on import).
-from organizer.conversations import timeline as _timeline  # noqa: E402, F401

@@ -1,19 +1,16 @@
 """Commitments, follow-ups and the leadership ladder."""
 
-from datetime import date
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.exc import StaleDataError
 
-from organizer.audit import services as audit
 from organizer.auth.models import Role
 from organizer.auth.permissions import require_role
 from organizer.conversations import services
-from organizer.conversations.forms import STAGE_LABELS, STATUS_LABELS, CommitmentForm, StageForm, StatusForm
+from organizer.conversations.forms import CommitmentForm, StageForm, StatusForm
+from organizer.conversations.labels import STATUS_LABELS
 from organizer.conversations.models import Assessment, Commitment, HouseMeeting, HouseMeetingAttendee, StageChange
 from organizer.conversations.views_common import (
     TALKERS,
@@ -21,14 +18,16 @@ from organizer.conversations.views_common import (
     _get,
     _int,
     _looking_up,
-    _render_conflict,
     _users_choices,
-    _version_conflict,
     fill_pickers,
 )
 from organizer.extensions import db
 from organizer.kernel.routes import Routes
+from organizer.kernel.time import local_today
+from organizer.kernel.unit_of_work import check_version, commit, unit_of_work
+from organizer.residents.labels import STAGE_LABELS
 from organizer.residents.models import Resident
+from organizer.security import is_safe_next
 
 routes = Routes()
 
@@ -85,7 +84,7 @@ def commitments():
         statement.order_by(Commitment.due_on.is_(None), Commitment.due_on, Commitment.id).limit(500)
     ).all()
     return render_template(
-        "conversations/commitments.html", commitments=rows, status=status, today=date.today(), status_form=StatusForm
+        "conversations/commitments.html", commitments=rows, status=status, today=local_today(), status_form=StatusForm
     )
 
 
@@ -95,17 +94,14 @@ def new_commitment():
     """Record a promise, a resident's or ours."""
     form = _commitment_form(None)
     if not _looking_up() and form.validate_on_submit():
-        commitment = services.save_commitment(None, _commitment_data(form), current_user)
-        audit.record("commitment.create", commitment)
-        db.session.commit()
+        services.save_commitment(None, _commitment_data(form), current_user)
+        commit()
         flash(_("Commitment saved."), "success")
         return redirect(_back_url(url_for("conversations.commitments")))
     return render_template("conversations/commitment_form.html", form=form, obj=None)
 
 
 def _back_url(default: str) -> str:
-    from organizer.security import is_safe_next
-
     target = request.values.get("next")
     return target if is_safe_next(target) else default
 
@@ -118,14 +114,9 @@ def edit_commitment(commitment_id: int):
     form = _commitment_form(commitment)
     template = "conversations/commitment_form.html"
     if not _looking_up() and form.validate_on_submit():
-        if _version_conflict(commitment, form):
-            return _render_conflict(template, commitment, form)
-        try:
+        with unit_of_work(commitment, form):
+            check_version(commitment, form.version.data)
             services.save_commitment(commitment, _commitment_data(form), current_user)
-            audit.record("commitment.update", commitment)
-            db.session.commit()
-        except StaleDataError:
-            return _render_conflict(template, commitment, form)
         flash(_("Commitment saved."), "success")
         return redirect(_back_url(url_for("conversations.commitments")))
     return render_template(template, form=form, obj=commitment)
@@ -142,17 +133,10 @@ def commitment_status(commitment_id: int):
     form = StatusForm()
     if not form.validate_on_submit() or form.status.data not in STATUS_LABELS:
         abort(400)
-    if form.version.data and _version_conflict(commitment, form):
-        flash(_("Someone else changed this commitment meanwhile: check it and try again."), "error")
-        return redirect(_back_url(url_for("conversations.follow_ups")), code=303)
-    try:
-        services.set_commitment_status(commitment, form.status.data)
-        audit.record("commitment.status", commitment, status=form.status.data)
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        flash(_("Someone else changed this commitment meanwhile: check it and try again."), "error")
-        return redirect(_back_url(url_for("conversations.follow_ups")), code=303)
+    with unit_of_work(commitment, form, cancel_url=_back_url(url_for("conversations.follow_ups"))):
+        if form.version.data:  # lists without a version (older pages) still work
+            check_version(commitment, form.version.data)
+        services.change_commitment_status(commitment, form.status.data)
     flash(_("“%(what)s”: %(status)s.", what=commitment.what, status=STATUS_LABELS[commitment.status]), "success")
     return redirect(_back_url(url_for("conversations.follow_ups")))
 
@@ -161,7 +145,7 @@ def commitment_status(commitment_id: int):
 @require_role()
 def follow_ups():
     """My follow-ups: overdue first, due this week, then the rest; and one-on-ones to follow up."""
-    today = date.today()
+    today = local_today()
     return render_template(
         "conversations/follow_ups.html",
         follow=services.follow_ups(current_user, today),
@@ -195,8 +179,7 @@ def ladder(resident_id: int):
                 form.to_stage.errors = [_("They are already at this stage.")]
                 status = 400
             else:
-                audit.record("resident.stage", resident, to_stage=change.to_stage, evidence_kind=change.evidence_kind)
-                db.session.commit()
+                commit()
                 flash(_("%(name)s is now: %(stage)s.", name=resident.display_name, stage=STAGE_LABELS[change.to_stage]))
                 return redirect(url_for("conversations.ladder", resident_id=resident.id))
         else:

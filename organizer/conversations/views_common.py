@@ -1,9 +1,6 @@
 """What the conversation pages share: who may talk, record loading, resident pickers, conflicts."""
 
-from datetime import date
-
-from flask import abort, render_template, request
-from flask_babel import gettext as _
+from flask import abort, request
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -87,52 +84,6 @@ def _users_choices(blank: bool = False):
     return ([("", "—")] if blank else []) + choices
 
 
-def _version_conflict(obj, form) -> bool:
-    try:
-        return int(form.version.data or 0) != obj.version
-    except ValueError:
-        return True
-
-
-def _value(value):
-    if value is None or value == "" or value == []:
-        return "—"
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    if isinstance(value, list):
-        return ", ".join(str(getattr(v, "name", v)) for v in value)
-    return str(value)
-
-
-def _conflict_rows(obj, form, extra: dict | None = None) -> list[tuple[str, str, str]]:
-    """(label, saved meanwhile, yours) for every field that differs."""
-    rows = []
-    for f in form:
-        if f.type in ("CSRFTokenField", "SubmitField", "HiddenField", "FieldList") or f.name in ("issue_ids",):
-            continue
-        name = f.name
-        if not hasattr(obj, name):
-            continue
-        theirs, mine = getattr(obj, name), f.data
-        if isinstance(theirs, (date, int)) and isinstance(mine, str):
-            mine = mine or None
-        if _value(theirs) != _value(mine):
-            rows.append((str(f.label.text), _value(theirs), _value(mine)))
-    for label, (theirs, mine) in (extra or {}).items():
-        if _value(theirs) != _value(mine):
-            rows.append((label, _value(theirs), _value(mine)))
-    return rows
-
-
-def _render_conflict(template: str, obj, form, extra=None, **context):
-    """409: both versions side by side; the form keeps what this person typed, on top of the new version."""
-    db.session.rollback()
-    db.session.refresh(obj)
-    rows = _conflict_rows(obj, form, extra)
-    form.version.data = str(obj.version)
-    return render_template(template, form=form, obj=obj, conflict=rows, **context), 409
-
-
 def _int(value):
     try:
         return int(value) if value not in (None, "") else None
@@ -159,3 +110,7 @@ def _commitments_from(source_type: str, source_id: int) -> list[Commitment]:
             .order_by(Commitment.due_on, Commitment.id)
         )
     )
+
+
+def _issue_names(record) -> str:
+    return ", ".join(issue.name for issue in record.issues) or "—"

@@ -8,7 +8,6 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from organizer.audit import services as audit
 from organizer.auth.models import Role
 from organizer.auth.permissions import require_role
 from organizer.conversations import services
@@ -16,6 +15,8 @@ from organizer.conversations.forms import DoorKnockForm
 from organizer.conversations.views_common import _fill_issues, _int, _issues, _looking_up, fill_pickers
 from organizer.extensions import db
 from organizer.kernel.routes import Routes
+from organizer.kernel.time import local_today
+from organizer.kernel.unit_of_work import commit
 from organizer.residents.models import Household, Resident
 from organizer.residents.services import WITH_ADDRESS
 
@@ -58,7 +59,7 @@ def new_door_knock():
             form.resident_id.errors.append(_("Choose a resident whose address is known, or start from a door."))
         else:
             try:
-                knock = services.log_door_knock(
+                services.log_door_knock(
                     household_id=household.id,
                     canvasser=current_user,
                     resident_id=resident.id if resident and resident.household_id == household.id else None,
@@ -74,8 +75,7 @@ def new_door_knock():
                 db.session.rollback()
                 flash(_("This door is not in a turf assigned to you."), "error")
                 return render_template("conversations/door_knock_form.html", form=form, household=household), 403
-            audit.record("door_knock.create", knock)
-            db.session.commit()
+            commit()
             flash(_("Door knock saved."), "success")
             return redirect(url_for("conversations.index", kind="door"))
     return render_template("conversations/door_knock_form.html", form=form, household=household)
@@ -83,6 +83,6 @@ def new_door_knock():
 
 def _as_datetime(day: date) -> datetime:
     """A day entered on a form, at noon UTC (or now, when it is today)."""
-    if day == date.today():
+    if day == local_today():
         return datetime.now(UTC)
     return datetime.combine(day, time(12, 0), tzinfo=UTC)

@@ -3,7 +3,6 @@
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
-from organizer.audit import services as audit
 from organizer.auth.models import Role
 from organizer.auth.permissions import require_role
 from organizer.conversations import services
@@ -12,6 +11,7 @@ from organizer.conversations.models import Issue
 from organizer.conversations.views_common import _get
 from organizer.extensions import db
 from organizer.kernel.routes import Routes
+from organizer.kernel.unit_of_work import commit
 
 routes = Routes()
 
@@ -27,7 +27,7 @@ def issues():
     merge_form = MergeIssuesForm(prefix="merge", formdata=None)
     if form.validate_on_submit():
         issue = services.get_or_create_issue(form.name.data)
-        db.session.commit()
+        commit()
         flash(_("Issue “%(name)s” is in the vocabulary.", name=issue.name), "success")
         return redirect(url_for("conversations.issues"))
     return _issues_page(form, merge_form)
@@ -65,8 +65,7 @@ def rename_issue(issue_id: int):
         db.session.rollback()
         flash(_("Another issue already has this name: merge them instead."), "error")
         return redirect(url_for("conversations.issues"))
-    audit.record("issue.rename", issue)
-    db.session.commit()
+    commit()
     flash(_("Issue renamed."), "success")
     return redirect(url_for("conversations.issues"))
 
@@ -81,8 +80,7 @@ def merge_issues():
         return _issues_page(IssueForm(prefix="new", formdata=None), merge_form, 400)
     source, target = _get(Issue, merge_form.source_id.data), _get(Issue, merge_form.target_id.data)
     name = source.name
-    moved = services.merge_issues(source, target)
-    audit.record("issue.merge", target, merged_id=merge_form.source_id.data, links=moved)
-    db.session.commit()
+    services.merge_issues(source, target)
+    commit()
     flash(_("“%(source)s” merged into “%(target)s”.", source=name, target=target.name), "success")
     return redirect(url_for("conversations.issues"))

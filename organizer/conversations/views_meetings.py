@@ -5,9 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.exc import StaleDataError
 
-from organizer.audit import services as audit
 from organizer.auth.permissions import require_role
 from organizer.conversations import services
 from organizer.conversations.forms import HouseMeetingForm, OneOnOneForm
@@ -17,14 +15,14 @@ from organizer.conversations.views_common import (
     _commitments_from,
     _fill_issues,
     _get,
+    _issue_names,
     _issues,
     _looking_up,
-    _render_conflict,
-    _version_conflict,
     fill_pickers,
 )
 from organizer.extensions import db
 from organizer.kernel.routes import Routes
+from organizer.kernel.unit_of_work import check_version, commit, unit_of_work
 from organizer.residents.models import Resident
 
 routes = Routes()
@@ -52,8 +50,7 @@ def new_one_on_one():
     _fill_issues(form)
     if not _looking_up() and form.validate_on_submit():
         meeting = services.save_one_on_one(None, _one_on_one_data(form), _issues(form), current_user)
-        audit.record("one_on_one.create", meeting)
-        db.session.commit()
+        commit()
         flash(_("One-on-one saved."), "success")
         return redirect(url_for("conversations.one_on_one", meeting_id=meeting.id))
     return render_template("conversations/one_on_one_form.html", form=form, obj=None)
@@ -95,15 +92,10 @@ def edit_one_on_one(meeting_id: int):
     template = "conversations/one_on_one_form.html"
     if not _looking_up() and form.validate_on_submit():
         issues = _issues(form)
-        extra = {_("Issues raised"): ([i.name for i in meeting.issues], [i.name for i in issues])}
-        if _version_conflict(meeting, form):
-            return _render_conflict(template, meeting, form, extra)
-        try:
+        mine = ", ".join(issue.name for issue in issues) or "—"
+        with unit_of_work(meeting, form, rows=lambda saved: [(_("Issues raised"), mine, _issue_names(saved))]):
+            check_version(meeting, form.version.data)
             services.save_one_on_one(meeting, _one_on_one_data(form), issues, current_user)
-            audit.record("one_on_one.update", meeting)
-            db.session.commit()
-        except StaleDataError:
-            return _render_conflict(template, meeting, form, extra)
         flash(_("One-on-one saved."), "success")
         return redirect(url_for("conversations.one_on_one", meeting_id=meeting.id))
     return render_template(template, form=form, obj=meeting)
@@ -185,8 +177,7 @@ def new_house_meeting():
     if not _looking_up() and not adding and form.validate_on_submit():
         data = {name: form[name].data for name in ("host_id", "held_on", "place", "notes", "note_sensitive")}
         meeting = services.save_house_meeting(None, data, _issues(form), _attendee_inputs(form), current_user)
-        audit.record("house_meeting.create", meeting, attendees=len(meeting.attendees))
-        db.session.commit()
+        commit()
         flash(_("House meeting saved."), "success")
         return redirect(url_for("conversations.house_meeting", meeting_id=meeting.id))
     return render_template("conversations/house_meeting_form.html", form=form, obj=None)
@@ -229,15 +220,10 @@ def edit_house_meeting(meeting_id: int):
     form = _house_meeting_form(meeting)
     template = "conversations/house_meeting_form.html"
     if not _looking_up() and not request.form.get("add_line") and form.validate_on_submit():
-        if _version_conflict(meeting, form):
-            return _render_conflict(template, meeting, form)
         data = {name: form[name].data for name in ("host_id", "held_on", "place", "notes", "note_sensitive")}
-        try:
+        with unit_of_work(meeting, form):
+            check_version(meeting, form.version.data)
             services.save_house_meeting(meeting, data, _issues(form), _attendee_inputs(form), current_user)
-            audit.record("house_meeting.update", meeting)
-            db.session.commit()
-        except StaleDataError:
-            return _render_conflict(template, meeting, form)
         flash(_("House meeting saved."), "success")
         return redirect(url_for("conversations.house_meeting", meeting_id=meeting.id))
     return render_template(template, form=form, obj=meeting)

@@ -6,7 +6,8 @@ from flask_login import current_user
 
 from organizer.auth.permissions import public, require_role
 from organizer.core.services import current_organization, database_status
-from organizer.extensions import db
+from organizer.kernel.contributions import panels_for
+from organizer.kernel.unit_of_work import commit
 from organizer.security import is_safe_next
 
 bp = Blueprint("core", __name__)
@@ -16,9 +17,7 @@ NAVIGATION = [("core.index", _l("Home"), (), 0)]
 @bp.route("/")
 @require_role()
 def index():
-    """The signed-in home page: the dashboard (organizer/reports/dashboard.py), what this person can see."""
-    from organizer.reports.dashboard import panels_for
-
+    """The signed-in home page: every feature's dashboard panels this person may see."""
     return render_template("core/index.html", organization=current_organization(), panels=panels_for(current_user))
 
 
@@ -31,7 +30,7 @@ def set_language():
         session["lang"] = lang
         if current_user.is_authenticated:
             current_user.locale = lang
-            db.session.commit()
+            commit()
     target = request.form.get("next")
     return redirect(target if is_safe_next(target) else url_for("core.index"))
 

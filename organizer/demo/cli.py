@@ -3,6 +3,7 @@
 import click
 from flask.cli import AppGroup
 
+from organizer.demo.services import load_demo_data
 from organizer.extensions import db
 
 demo_cli = AppGroup("demo", help="A demo organization with realistic French data.")
@@ -11,8 +12,6 @@ demo_cli = AppGroup("demo", help="A demo organization with realistic French data
 @demo_cli.command("load")
 def load_demo():
     """Load the demo organization (running it again changes nothing)."""
-    from organizer.demo.services import load_demo_data
-
     report = load_demo_data()
     db.session.commit()
     if report.created:

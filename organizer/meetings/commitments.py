@@ -13,6 +13,7 @@ from organizer.conversations import services as conversations
 from organizer.conversations.models import Commitment
 from organizer.extensions import db
 from organizer.meetings.models import Meeting, MinutesActionItem
+from organizer.meetings.services import to_local
 
 SOURCE_TYPE = "meeting"
 # Recorded from the command line or the demo, by no signed-in user.
@@ -121,8 +122,6 @@ def review(meeting: Meeting) -> tuple[list[ReviewRow], list[ReviewRow]]:
     open commitments of the attendees not already listed).
 
     Both lists read Commitments, so promises made in one-on-ones or at the door count as follow-ups too."""
-    from organizer.meetings.services import to_local
-
     until = to_local(meeting.starts_at).date()
     previous = previous_meeting(meeting)
     series_ids = _same_series(select(Meeting.id).where(Meeting.id != meeting.id), meeting)

@@ -5,8 +5,8 @@ from datetime import UTC, date, datetime, time
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 
+from organizer.kernel.contributions import Panel
 from organizer.meetings import services
-from organizer.reports.dashboard import Panel
 
 
 def upcoming_meetings(viewer, today: date) -> dict:

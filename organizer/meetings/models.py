@@ -2,11 +2,12 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from organizer.db import TimestampMixin, VersionedMixin
 from organizer.extensions import db
+from organizer.kernel.time import UTCDateTime
 
 # Kinds of agenda items, in the order they are offered.
 ITEM_KINDS = ("information", "discussion", "decision")
@@ -26,7 +27,7 @@ class Meeting(TimestampMixin, VersionedMixin, db.Model):
     # Accent- and case-free title: meetings sharing it form a series (for the commitments review).
     series_key: Mapped[str] = mapped_column(String(200), default="", index=True)
     purpose: Mapped[str | None] = mapped_column(Text)
-    starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     duration_minutes: Mapped[int] = mapped_column(Integer, default=90)
     place: Mapped[str | None] = mapped_column(String(200))
     # Campaign and action links; the foreign keys are added when the campaigns feature is merged.

@@ -1,12 +1,8 @@
-"""The printed agenda and sign-in sheet (organizer.printing.pdf.render_pdf)."""
+"""The printed agenda and sign-in sheet, rendered by organizer.printing (from a request or the command line)."""
 
-from contextlib import nullcontext
+from flask import current_app
 
-from flask import current_app, has_request_context
-from sqlalchemy import select
-
-from organizer.core.models import Organization
-from organizer.extensions import db
+from organizer.core.services import current_organization
 from organizer.meetings import commitments, services
 from organizer.meetings.models import Meeting
 from organizer.printing.pdf import render_pdf
@@ -16,22 +12,12 @@ DEFAULT_BLANK_LINES = 15
 COMMITMENT_BLANK_LINES = 6
 
 
-def _organization() -> Organization | None:
-    return db.session.scalar(select(Organization).limit(1))
-
-
-def _render(template: str, **context) -> bytes:
-    """render_pdf, also from the command line (templates' context processors expect a request)."""
-    with nullcontext() if has_request_context() else current_app.test_request_context():
-        return render_pdf(template, **context)
-
-
 def agenda_pdf(meeting: Meeting) -> bytes:
     """Header (purpose, place, time, roles), the timed items with room for notes, the commitments table."""
     rows, overrun = services.agenda_rows(meeting)
     has_review = any(row.item.commitments_review for row in rows)
     due, open_ = commitments.review(meeting) if has_review else ([], [])
-    return _render(
+    return render_pdf(
         "meetings/print/agenda.html",
         meeting=meeting,
         rows=rows,
@@ -40,14 +26,14 @@ def agenda_pdf(meeting: Meeting) -> bytes:
         due=due,
         open_commitments=open_,
         blank_commitments=COMMITMENT_BLANK_LINES,
-        organization=_organization(),
+        organization=current_organization(),
     )
 
 
 def sign_in_pdf(meeting: Meeting, blank: int = DEFAULT_BLANK_LINES) -> bytes:
     """Pre-filled lines for those who said they would come, then `blank` empty lines, and the consent text."""
-    organization = _organization()
-    return _render(
+    organization = current_organization()
+    return render_pdf(
         "meetings/print/sign_in.html",
         meeting=meeting,
         starts_at=services.to_local(meeting.starts_at),

@@ -4,10 +4,8 @@ from sqlalchemy import select
 
 from organizer.extensions import db
 from organizer.meetings.models import Meeting, MeetingResident
-from organizer.privacy.services import subject_section
 
 
-@subject_section
 def meetings_section(resident):
     """Meetings the person was invited to, their answer and whether they came."""
     rows = db.session.execute(

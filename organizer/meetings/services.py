@@ -8,7 +8,9 @@ from flask_babel import force_locale, get_timezone
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
+from organizer.audit import services as audit
 from organizer.extensions import db
+from organizer.kernel.time import aware_utc
 from organizer.meetings import timing
 from organizer.meetings.models import (
     ITEM_KINDS,
@@ -22,20 +24,19 @@ from organizer.meetings.models import (
     MinutesActionItem,
 )
 from organizer.meetings.templates_builtin import BUILTIN_TEMPLATES
+from organizer.residents import lists
 from organizer.residents.models import Resident
 from organizer.residents.normalize import fold
 from organizer.residents.services import WITH_ADDRESS
 
+# Stored moments are aware UTC already (kernel.time.UTCDateTime); the old name stays for callers.
+as_utc = aware_utc
+
 
 # --- time zones -------------------------------------------------------------------------------------------
-def as_utc(value: datetime) -> datetime:
-    """SQLite hands back naive datetimes: they were stored in UTC."""
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
 def to_local(value: datetime) -> datetime:
     """A stored time in the organization's time zone."""
-    return as_utc(value).astimezone(get_timezone())
+    return aware_utc(value).astimezone(get_timezone())
 
 
 def from_local(day: date, at: time) -> datetime:
@@ -437,3 +438,11 @@ def delete_template(template: MeetingTemplate) -> None:
         raise ValueError("built-in templates stay")
     db.session.delete(template)
     db.session.flush()
+
+
+def invite_search(meeting: Meeting, user, search, selection) -> int:
+    """Invite every resident of a saved search's `selection` to `meeting` (never do-not-contact, never twice);
+    audited; returns how many were added."""
+    added = lists.invite(user, selection, MeetingResident.__table__, "resident_id", {"meeting_id": meeting.id})
+    audit.record("meeting.invite_search", meeting, search=search.id, count=added)
+    return added

@@ -5,16 +5,15 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from organizer.extensions import db
+from organizer.kernel.contributions import TimelineEntry
+from organizer.kernel.time import aware_utc
 from organizer.meetings.models import Meeting, MeetingResident
-from organizer.residents.timeline import TimelineEntry, timeline_source
 
 
-@timeline_source
 def meetings_attended(resident_ids: list[int], viewer) -> list[tuple[int, TimelineEntry]]:
     """One entry per meeting a resident was invited to (organizers and leaders only)."""
     if not resident_ids or not viewer.has_role("organizer", "leader"):
         return []
-    from organizer.meetings.services import as_utc
 
     rows = db.session.execute(
         select(
@@ -39,7 +38,7 @@ def meetings_attended(resident_ids: list[int], viewer) -> list[tuple[int, Timeli
             (
                 resident_id,
                 TimelineEntry(
-                    at=as_utc(starts_at),
+                    at=aware_utc(starts_at),
                     kind="meeting",
                     title=title,
                     detail=detail,

@@ -7,16 +7,14 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm.exc import StaleDataError
 
 from organizer.audit import services as audit
 from organizer.auth.models import Role, User
 from organizer.auth.permissions import require_role
 from organizer.db import write_intent
 from organizer.extensions import db
-from organizer.meetings import calendar as _calendar  # noqa: F401 - registers meetings in the feeds
+from organizer.kernel.unit_of_work import check_version, commit, unit_of_work
 from organizer.meetings import commitments, printing, services
-from organizer.meetings import timeline as _timeline  # noqa: F401  (registers the timeline source)
 from organizer.meetings.forms import (
     KIND_LABELS,
     ROLE_LABELS,
@@ -182,30 +180,13 @@ def _render_show(meeting: Meeting, status: int = 200, **forms):
     )
 
 
-def _conflict(meeting_id: int, kind: str, submitted: dict):
-    """409: someone saved first. Show their version and what this person typed, overwrite nothing."""
-    db.session.rollback()
-    meeting = _meeting_or_404(meeting_id)
-    return (
-        render_template("meetings/conflict.html", meeting=meeting, kind=kind, submitted=submitted),
-        409,
-    )
-
-
-def _version_matches(record, submitted) -> bool:
-    try:
-        return int(submitted) == record.version
-    except (TypeError, ValueError):
-        return False
-
-
 def _ensure_templates() -> None:
     """Seed missing built-in templates (a write during a GET: take the write lock first)."""
     if services.missing_builtin_templates():
-        db.session.commit()
+        commit()
         with write_intent():
             services.ensure_builtin_templates()
-            db.session.commit()
+            commit()
 
 
 # --- list and create --------------------------------------------------------------------------------------
@@ -257,7 +238,7 @@ def new():
             timekeeper_id=form.timekeeper_id.data,
         )
         audit.record("meeting.create", meeting, template=template.id if template else None)
-        db.session.commit()
+        commit()
         flash(_("Meeting created."), "success")
         return _to_show(meeting)
     status = 400 if form.is_submitted() else 200
@@ -281,9 +262,8 @@ def update(meeting_id: int):
     form = _meeting_form(meeting, formdata=request.form)
     if not form.validate():
         return _render_show(meeting, 400, details_form=form)
-    if not _version_matches(meeting, form.version.data):
-        return _conflict(meeting_id, "details", _submitted(form))
-    try:
+    with unit_of_work(meeting, form, cancel_url=url_for("meetings.show", meeting_id=meeting.id)):
+        check_version(meeting, form.version.data)
         services.update_meeting(
             meeting,
             title=form.title.data,
@@ -297,24 +277,8 @@ def update(meeting_id: int):
             timekeeper_id=form.timekeeper_id.data,
         )
         audit.record("meeting.update", meeting)
-        db.session.commit()
-    except StaleDataError:
-        return _conflict(meeting_id, "details", _submitted(form))
     flash(_("Meeting saved."), "success")
     return _to_show(meeting)
-
-
-def _submitted(form) -> dict:
-    """What the person typed, labelled, for the conflict page."""
-    out = {}
-    for field in form:
-        if field.type in ("HiddenField", "CSRFTokenField", "SubmitField"):
-            continue
-        value = field.data
-        if field.type == "SelectField":
-            value = dict((k, v) for k, v in field.choices).get(field.data, "")
-        out[str(field.label.text)] = "" if value is None else str(value)
-    return out
 
 
 @bp.route("/<int:meeting_id>/delete", methods=["POST"])
@@ -324,7 +288,7 @@ def delete(meeting_id: int):
     _check_post()
     audit.record("meeting.delete", meeting)
     services.delete_meeting(meeting)
-    db.session.commit()
+    commit()
     flash(_("Meeting deleted."), "success")
     return redirect(url_for("meetings.index"))
 
@@ -347,7 +311,7 @@ def add_item(meeting_id: int):
         notes=form.notes.data,
         commitments_review=form.commitments_review.data,
     )
-    db.session.commit()
+    commit()
     flash(_("Item added."), "success")
     return _to_show(meeting, "agenda")
 
@@ -359,9 +323,8 @@ def edit_item(meeting_id: int, item_id: int):
     item = _item_or_404(meeting, item_id)
     form = _item_form(meeting, item)
     if form.validate_on_submit():
-        if not _version_matches(item, form.version.data):
-            return _conflict(meeting_id, "item", _submitted(form))
-        try:
+        with unit_of_work(item, form, cancel_url=url_for("meetings.show", meeting_id=meeting.id) + "#agenda"):
+            check_version(item, form.version.data)
             services.update_item(
                 item,
                 title=form.title.data,
@@ -372,9 +335,6 @@ def edit_item(meeting_id: int, item_id: int):
                 notes=form.notes.data or None,
                 commitments_review=form.commitments_review.data,
             )
-            db.session.commit()
-        except StaleDataError:
-            return _conflict(meeting_id, "item", _submitted(form))
         flash(_("Item saved."), "success")
         return _to_show(meeting, "agenda")
     status = 400 if form.is_submitted() else 200
@@ -389,7 +349,7 @@ def move_item(meeting_id: int, item_id: int):
     item = _item_or_404(meeting, item_id)
     _check_post()
     services.move_item(item, -1 if request.form.get("direction") == "up" else 1)
-    db.session.commit()
+    commit()
     return _to_show(meeting, f"item-{item.id}")
 
 
@@ -408,7 +368,7 @@ def reorder(meeting_id: int):
             return jsonify(error=_("The agenda changed meanwhile: reload the page.")), 409
         flash(_("The agenda changed meanwhile: reload the page."), "error")
         return _to_show(meeting, "agenda")
-    db.session.commit()
+    commit()
     if request.accept_mimetypes.best == "application/json":
         rows, overrun = services.agenda_rows(services.load_meeting(meeting_id))
         return jsonify(
@@ -426,7 +386,7 @@ def delete_item(meeting_id: int, item_id: int):
     item = _item_or_404(meeting, item_id)
     _check_post()
     services.delete_item(item)
-    db.session.commit()
+    commit()
     flash(_("Item removed."), "success")
     return _to_show(meeting, "agenda")
 
@@ -449,7 +409,7 @@ def add_attendee(meeting_id: int):
     else:
         flash(_("Choose someone to invite."), "error")
         return _to_show(meeting, "attendees")
-    db.session.commit()
+    commit()
     return _to_show(meeting, "attendees")
 
 
@@ -462,19 +422,19 @@ def invite_search(meeting_id: int):
     if search is None or search not in lists.searches_for(current_user):
         abort(404)
     selection = lists.selection_of(current_user, search)
-    table, fixed = MeetingResident.__table__, {"meeting_id": meeting.id}
     if not request.form.get("confirm"):
         return render_template(
             "residents/invite_confirm.html",
             title=meeting.title,
             search=search,
-            count=lists.invitable_count(current_user, selection, table, "resident_id", fixed),
+            count=lists.invitable_count(
+                current_user, selection, MeetingResident.__table__, "resident_id", {"meeting_id": meeting.id}
+            ),
             post_url=url_for("meetings.invite_search", meeting_id=meeting.id),
             back=url_for("meetings.show", meeting_id=meeting.id) + "#attendees",
         )
-    added = lists.invite(current_user, selection, table, "resident_id", fixed)
-    audit.record("meeting.invite_search", meeting, search=search.id, count=added)
-    db.session.commit()
+    added = services.invite_search(meeting, current_user, search, selection)
+    commit()
     flash(ngettext("%(num)d resident invited.", "%(num)d residents invited.", added), "success")
     return _to_show(meeting, "attendees")
 
@@ -488,7 +448,7 @@ def remove_attendee(meeting_id: int):
     person_id = request.form.get("person_id", type=int)
     if kind in ("user", "resident") and person_id:
         services.remove_attendee(meeting, kind, person_id)
-        db.session.commit()
+        commit()
     return _to_show(meeting, "attendees")
 
 
@@ -511,7 +471,7 @@ def attendance(meeting_id: int):
             answers[(kind, person_id)] = (rsvp, request.form.get(f"attended-{kind}-{person_id}") == "y")
     services.set_attendance(meeting, answers)
     audit.record("meeting.attendance", meeting, attended=sum(1 for _r, came in answers.values() if came))
-    db.session.commit()
+    commit()
     flash(_("Attendance saved."), "success")
     return _to_show(meeting, "attendees")
 
@@ -524,14 +484,10 @@ def minutes(meeting_id: int):
     form = MinutesForm()
     if not form.validate_on_submit():
         return _render_show(meeting, 400, minutes_form=form)
-    if not _version_matches(meeting, form.version.data):
-        return _conflict(meeting_id, "minutes", _submitted(form))
-    try:
+    with unit_of_work(meeting, form, cancel_url=url_for("meetings.show", meeting_id=meeting.id) + "#minutes"):
+        check_version(meeting, form.version.data)
         services.update_minutes(meeting, form.minutes.data, form.decisions.data)
         audit.record("meeting.minutes", meeting)
-        db.session.commit()
-    except StaleDataError:
-        return _conflict(meeting_id, "minutes", _submitted(form))
     flash(_("Minutes saved."), "success")
     return _to_show(meeting, "minutes")
 
@@ -555,7 +511,7 @@ def add_action(meeting_id: int):
         created_by=current_user,
     )
     audit.record("meeting.action_item", meeting)
-    db.session.commit()
+    commit()
     flash(_("Action item added; it is now a commitment."), "success")
     return _to_show(meeting, "actions")
 
@@ -574,7 +530,7 @@ def action_done(meeting_id: int, action_id: int):
     item = _action_or_404(meeting, action_id)
     _check_post()
     commitments.set_done(item, request.form.get("done") == "y")
-    db.session.commit()
+    commit()
     return _to_show(meeting, "actions")
 
 
@@ -585,7 +541,7 @@ def delete_action(meeting_id: int, action_id: int):
     item = _action_or_404(meeting, action_id)
     _check_post()
     commitments.delete_action_item(item)
-    db.session.commit()
+    commit()
     return _to_show(meeting, "actions")
 
 
@@ -599,7 +555,7 @@ def save_template(meeting_id: int):
         return _render_show(meeting, 400, template_form=form)
     template = services.save_as_template(meeting, form.name.data, created_by=current_user)
     audit.record("meeting_template.create", template)
-    db.session.commit()
+    commit()
     flash(_("Template “%(name)s” saved.", name=template.name), "success")
     return redirect(url_for("meetings.templates"))
 
@@ -627,7 +583,7 @@ def delete_template(template_id: int):
         abort(400)
     audit.record("meeting_template.delete", template)
     services.delete_template(template)
-    db.session.commit()
+    commit()
     flash(_("Template deleted."), "success")
     return redirect(url_for("meetings.templates"))
 

@@ -1,9 +1,10 @@
 """render_pdf(): Jinja templates to PDF with WeasyPrint, fetching nothing but the app's own static files."""
 
+from contextlib import nullcontext
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from flask import Response, current_app, render_template
+from flask import Response, current_app, has_request_context, render_template
 from flask_babel import get_locale
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -65,8 +66,12 @@ def render_print_html(template: str, **context) -> str:
 
 
 def render_pdf(template: str, **context) -> bytes:
-    """Render `template` (in the current locale, with its paper size) to PDF bytes."""
-    return html_to_pdf(render_print_html(template, **context))
+    """Render `template` (in the current locale, with its paper size) to PDF bytes, in a request or not.
+
+    From the command line or a job there is no request: one is simulated, as the layout's context
+    processors (navigation, language) expect one."""
+    with nullcontext() if has_request_context() else current_app.test_request_context():
+        return html_to_pdf(render_print_html(template, **context))
 
 
 def pdf_response(pdf: bytes, filename: str, inline: bool = False) -> Response:

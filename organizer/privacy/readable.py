@@ -6,12 +6,10 @@ from datetime import date, datetime
 from flask_babel import format_date, gettext
 from flask_babel import lazy_gettext as _l
 
-from organizer.campaigns.models import RSVP_ANSWERS
-from organizer.conversations.forms import ANSWER_LABELS, EVIDENCE_LABELS, RESULT_LABELS, STATUS_LABELS
 from organizer.i18n import format_moment
-from organizer.meetings.forms import RSVP_LABELS
-from organizer.residents.forms import CONSENT_LABELS, STAGE_LABELS
+from organizer.kernel.contributions import registry
 from organizer.residents.history import FIELD_LABELS
+from organizer.residents.labels import CONSENT_LABELS, STAGE_LABELS
 from organizer.residents.phones import display as phone_display
 
 # The columns of the sections features add (door knocks, one-on-ones, meetings...), in words.
@@ -57,20 +55,26 @@ EXTRA_FIELD_LABELS = {
     "updated_at": _l("Last changed on"),
     "note_sensitive": _l("Note kept for organizers only"),
 }
-# Codes shown through their labels, by the key they come under.
+# Codes shown through their labels, by the key they come under: the resident's own here, the other features'
+# through their `subject_labels` contribution (door knock results, commitment status, RSVP answers...).
 CODE_LABELS = {
-    "result": RESULT_LABELS,
-    "status": STATUS_LABELS,
-    "rsvp": {**RSVP_ANSWERS, **RSVP_LABELS},
     "role": ROLE_LABELS,
     "from": STAGE_LABELS,
     "to": STAGE_LABELS,
     "leadership_stage": STAGE_LABELS,
     "consent_basis": CONSENT_LABELS,
-    "evidence_kind": EVIDENCE_LABELS,
-    "answer": ANSWER_LABELS,
     "field": {**FIELD_LABELS, **EXTRA_FIELD_LABELS},
 }
+
+
+def _code_labels(key: str):
+    contributed = registry().subject_labels.get(key)
+    own = CODE_LABELS.get(key)
+    if contributed is None or own is None:
+        return own if contributed is None else contributed
+    return {**own, **contributed}
+
+
 WIDE_SECTION = 5  # more columns than this: the copy is printed in landscape
 
 
@@ -82,7 +86,7 @@ def value_text(key: str, value) -> str:
         return gettext("Yes")
     if value is False:
         return gettext("No")
-    labels = CODE_LABELS.get(key)
+    labels = _code_labels(key)
     if labels is not None and str(value) in labels:
         return str(labels[str(value)])
     if key in ("phone", "phone_alt"):

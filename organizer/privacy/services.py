@@ -1,57 +1,17 @@
 """Subject rights: access (export), objection, erasure, retention."""
 
-from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import selectinload
 
 from organizer.audit import services as audit
-from organizer.conversations.models import DoorKnock
 from organizer.db import utcnow
 from organizer.extensions import db
+from organizer.kernel.contributions import registry
 from organizer.privacy.models import ResidentRevision
 from organizer.residents.models import Address, Household, Resident
-
-# Features add what they hold about a person. Erasers: (resident_ids) -> {what: count}, clearing or deleting
-# personal content while keeping anonymous rows that reports count. Sections: (resident) -> (title, rows).
-ERASERS: list[Callable[[list[int]], dict[str, int]]] = []
-SUBJECT_SECTIONS: list[Callable] = []
-
-
-def eraser(function: Callable) -> Callable:
-    """Register an eraser (decorator)."""
-    ERASERS.append(function)
-    return function
-
-
-def subject_section(function: Callable) -> Callable:
-    """Register a section of the subject-access export (decorator)."""
-    SUBJECT_SECTIONS.append(function)
-    return function
-
-
-@eraser
-def erase_door_knocks(resident_ids: list[int]) -> dict[str, int]:
-    """Knocks stay (doors knocked, results, issues are counted) but lose the person and the note."""
-    result = db.session.execute(
-        update(DoorKnock).where(DoorKnock.resident_id.in_(resident_ids)).values(resident_id=None, note=None)
-    )
-    return {"door_knocks_anonymised": result.rowcount}
-
-
-@subject_section
-def door_knock_section(resident: Resident):
-    """The door knocks where this person answered."""
-    knocks = db.session.scalars(
-        select(DoorKnock).where(DoorKnock.resident_id == resident.id).order_by(DoorKnock.knocked_at)
-    ).all()
-    rows = [
-        {"at": k.knocked_at.isoformat(), "result": k.result, "support_level": k.support_level, "note": k.note}
-        for k in knocks
-    ]
-    return "door_knocks", rows
 
 
 def _load(resident_id: int) -> Resident | None:
@@ -100,7 +60,7 @@ def subject_access(resident_id: int) -> dict:
         {"at": r.changed_at.isoformat(), "field": r.field, "old": r.old_value, "new": r.new_value}
         for r in revisions(resident_id)
     ]
-    for section in SUBJECT_SECTIONS:
+    for section in registry().subject_sections:
         title, rows = section(resident)
         data[title] = rows
     return data
@@ -119,7 +79,7 @@ def erase_residents(resident_ids: list[int], reason: str) -> dict[str, int]:
     if not resident_ids:
         return {"residents": 0}
     counts: dict[str, int] = {}
-    for function in ERASERS:
+    for function in registry().erasers:
         for key, value in function(resident_ids).items():
             counts[key] = counts.get(key, 0) + value
     for resident_id in resident_ids:

@@ -33,7 +33,12 @@ def _changed_by() -> int | None:
     return None
 
 
-@event.listens_for(Session, "before_flush")
+def install(_app=None) -> None:
+    """Listen to every session's flushes (once per process; run by create_app through privacy's contributions)."""
+    if not event.contains(Session, "before_flush", record_resident_revisions):
+        event.listen(Session, "before_flush", record_resident_revisions)
+
+
 def record_resident_revisions(session: Session, _context, _instances) -> None:
     """Add one revision per changed column of every resident being updated."""
     for obj in list(session.dirty):

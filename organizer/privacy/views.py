@@ -12,17 +12,14 @@ from organizer.auth.models import Role
 from organizer.auth.permissions import require_recent_auth, require_role
 from organizer.db import utcnow
 from organizer.extensions import db
-from organizer.features import feature_modules
+from organizer.kernel.unit_of_work import commit
 from organizer.printing.pdf import pdf_response, render_pdf
-from organizer.privacy import readable, services, tracking  # noqa: F401 - tracking registers the revision hook
+from organizer.privacy import readable, services
 from organizer.privacy.forms import ErasureForm, ObjectionForm, PurgeForm
-from organizer.residents.forms import CONSENT_LABELS, ELECTORAL_WARNING
 from organizer.residents.history import FIELD_LABELS as RESIDENT_FIELD_LABELS
+from organizer.residents.labels import CONSENT_LABELS, ELECTORAL_WARNING
 from organizer.residents.models import Address, Household, Resident
 from organizer.residents.services import full_address
-
-# Each feature's organizer/<feature>/privacy.py registers its erasers and subject-access sections.
-PRIVACY_MODULES = feature_modules("privacy")
 
 bp = Blueprint("privacy", __name__)
 URL_PREFIX = "/privacy"
@@ -132,7 +129,7 @@ def objection(resident_id: int):
     person = _resident(resident_id)
     if ObjectionForm().validate_on_submit():
         services.record_objection(person)
-        db.session.commit()
+        commit()
         flash(_("Objection recorded: %(name)s will not be contacted again.", name=person.display_name), "success")
     return redirect(url_for("privacy.resident", resident_id=resident_id))
 
@@ -148,7 +145,7 @@ def erase(resident_id: int):
         flash(_("Nothing was erased: type ERASE to confirm."), "error")
         return redirect(url_for("privacy.resident", resident_id=resident_id))
     services.erase_residents([person.id], reason="request")
-    db.session.commit()
+    commit()
     flash(_("The person's data was erased. The audit log keeps only the record number."), "success")
     return redirect(url_for("core.index"))
 
@@ -162,7 +159,7 @@ def retention():
     if form.validate_on_submit():
         candidates = services.past_retention()
         counts = services.erase_residents([r.id for r in candidates], reason="retention")
-        db.session.commit()
+        commit()
         flash(_("%(count)d residents erased (retention period).", count=counts["residents"]), "success")
         return redirect(url_for("privacy.retention"))
     return render_template(

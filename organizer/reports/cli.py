@@ -9,6 +9,7 @@ from flask_babel import force_locale
 
 from organizer.audit import services as audit
 from organizer.reports.services import PLACE_KINDS, ReportQuery
+from organizer.reports.views import print_report
 
 report_cli = AppGroup("report", help="Reports: what we heard.")
 
@@ -24,8 +25,6 @@ report_cli = AppGroup("report", help="Reports: what we heard.")
 @click.option("--by", type=click.Choice(PLACE_KINDS), default="turf", help="Group places by turf or area.")
 def listening(start, end, out: Path, public: bool, lang, turf_ids, areas, by):
     """Write the listening report for a period as PDF."""
-    from organizer.reports.views import print_report
-
     if start > end:
         raise click.BadParameter("--from must not be after --to", param_hint="--from")
     query = ReportQuery(

@@ -1,9 +1,9 @@
 """The dashboard (home page after sign-in): panels computed here, drawn as server-side SVG with tables.
 
-Panels plug in through DASHBOARD_PANELS: a Panel names its title, its template partial and a data function
-`data(viewer, today) -> dict | None` (None hides the panel). Other features add theirs by exposing
-`PANELS = [Panel(...)]` in `organizer/<feature>/dashboard.py`; `panels_for(viewer)` collects every feature's
-list (FEATURES order) and sorts by `order`. Canvassers only ever see the numbers of their current turfs.
+A Panel (organizer.kernel.contributions) names its title, its template partial and a data function
+`data(viewer, today) -> dict | None` (None hides the panel). Features list theirs in their contributions.py
+(`Contribution(panels=[...])`, this one's below as PANELS); `panels_for(viewer)` sorts them by `order`.
+Canvassers only ever see the numbers of their current turfs.
 """
 
 from collections.abc import Callable
@@ -16,9 +16,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 
 from organizer.auth.models import Role
+from organizer.conversations.labels import RESULT_LABELS
 from organizer.conversations.models import DOOR_RESULTS, Commitment, DoorKnock
+from organizer.conversations.services import follow_ups
 from organizer.extensions import db
-from organizer.features import feature_modules
+from organizer.kernel.contributions import Panel
+from organizer.kernel.contributions import panels_for as panels_for  # where the home page's panels are drawn
 from organizer.reports.services import visible_turf_ids
 from organizer.reports.sources import (
     SOURCES,
@@ -30,6 +33,7 @@ from organizer.reports.sources import (
     place_filter,
     restricts_places,
 )
+from organizer.residents.labels import STAGE_LABELS
 from organizer.residents.models import LEADERSHIP_STAGES, Address, Household, Resident
 from organizer.turfs.models import Turf
 
@@ -37,18 +41,6 @@ WEEKS = 12
 COVERAGE_DAYS = 90
 COMMITMENT_DAYS = 90
 MAX_TURFS = 25
-
-
-@dataclass(frozen=True)
-class Panel:
-    """One dashboard panel: a title, a template partial and the function computing its data."""
-
-    key: str
-    title: object
-    template: str
-    data: Callable
-    order: int = 100
-    roles: tuple[str, ...] = ()  # () = every signed-in user
 
 
 DASHBOARD_PANELS: list[Panel] = []
@@ -62,20 +54,6 @@ def panel(key: str, title, template: str, order: int = 100, roles: tuple[str, ..
         return function
 
     return register
-
-
-def panels_for(viewer, today: date | None = None) -> list[tuple[Panel, dict]]:
-    """Every feature's panels the viewer may see, with their data, in order; empty panels left out."""
-    today = today or date.today()
-    panels = [p for module in feature_modules("dashboard") for p in getattr(module, "PANELS", [])]
-    result = []
-    for item in sorted(panels, key=lambda p: (p.order, p.key)):
-        if item.roles and not viewer.has_role(*item.roles):
-            continue
-        data = item.data(viewer, today)
-        if data is not None:
-            result.append((item, data))
-    return result
 
 
 # --- Charts (geometry computed here, drawn by templates/reports/_charts.html) ----------------------------
@@ -205,7 +183,6 @@ def conversations_per_week(viewer, today: date) -> dict | None:
 @panel("outcomes", _l("Door-knock outcomes"), "reports/panels/bars.html", order=20)
 def door_outcomes(viewer, today: date) -> dict | None:
     """How the doors knocked in the last 12 weeks answered (DOOR_RESULTS order)."""
-    from organizer.conversations.forms import RESULT_LABELS
 
     weeks = _week_starts(today)
     window = _window(viewer, (weeks[0], weeks[-1]))
@@ -289,7 +266,6 @@ def turf_coverage(viewer, today: date) -> dict | None:
 @panel("ladder", _l("Leadership ladder"), "reports/panels/bars.html", order=40)
 def leadership_ladder(viewer, today: date) -> dict | None:
     """How many residents stand at each stage or above (a funnel, LEADERSHIP_STAGES order)."""
-    from organizer.conversations.forms import STAGE_LABELS
 
     statement = select(Resident.leadership_stage, func.count()).group_by(Resident.leadership_stage)
     visible = visible_turf_ids(viewer)
@@ -373,8 +349,6 @@ def commitments_kept(viewer, today: date) -> dict | None:
 @panel("follow_ups", _l("My follow-ups"), "reports/panels/follow_ups.html", order=5)
 def my_follow_ups(viewer, today: date) -> dict:
     """The viewer's open promises and one-on-ones to follow up (from the conversations feature)."""
-    from organizer.conversations.services import follow_ups
-
     follow = follow_ups(viewer, today)
     return {"follow": follow, "today": today}
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 from organizer.auth.models import Role
 from organizer.conversations.models import DoorKnock, HouseMeeting, Issue, OneOnOne
 from organizer.extensions import db
+from organizer.kernel.time import local_today
 from organizer.reports.sources import Window, in_window, kinds_for, mentions_union
 from organizer.residents.models import Address, Household, Resident
 from organizer.turfs.access import assigned_turf_ids
@@ -81,7 +82,7 @@ class ReportQuery:
 
 def default_query(today: date | None = None) -> ReportQuery:
     """The last 90 days, ending today."""
-    today = today or date.today()
+    today = today or local_today()
     return ReportQuery(start=today - timedelta(days=89), end=today)
 
 

@@ -17,9 +17,7 @@ knocked), through Household -> Address (turf_id, area).
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, and_, case, false, func, literal, null, select, union_all
 from sqlalchemy.orm import aliased
@@ -33,6 +31,7 @@ from organizer.conversations.models import (
     house_meeting_issues,
     one_on_one_issues,
 )
+from organizer.kernel.time import organization_zone
 from organizer.residents.models import Address, Household, Resident
 
 MENTION_COLUMNS = (
@@ -76,7 +75,7 @@ class Window:
 
 def local_midnight_utc(day: date) -> datetime:
     """The instant a local day begins, in UTC (what timestamp columns are compared with)."""
-    zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE") or "UTC")
+    zone = organization_zone()
     return datetime.combine(day, time.min, tzinfo=zone).astimezone(UTC)
 
 

@@ -15,6 +15,7 @@ from organizer.auth.permissions import require_role
 from organizer.conversations.models import Issue
 from organizer.core.services import current_organization
 from organizer.extensions import db
+from organizer.kernel.time import local_today
 from organizer.printing.pdf import pdf_response, render_pdf
 from organizer.reports import services
 from organizer.reports.services import NO_PLACE, ReportQuery, default_query, is_small, public_trend
@@ -175,7 +176,7 @@ def print_context(query: ReportQuery, report, public: bool) -> dict:
         "scope": describe_scope(query),
         "period": _period_label(query.start, query.end),
         "previous_period": _period_label(query.previous_start, query.previous_end),
-        "printed_on": format_date(date.today(), "long"),
+        "printed_on": format_date(local_today(), "long"),
         "no_place": NO_PLACE,
     }
 

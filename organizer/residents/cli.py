@@ -5,9 +5,15 @@ import sys
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
+from sqlalchemy import select
 
+from organizer.audit import services as audit
 from organizer.extensions import db
+from organizer.residents import exporting
+from organizer.residents.importing import FileProblem, run_import
+from organizer.residents.models import Resident, Tag, resident_tags
 
 residents_cli = AppGroup("residents", help="Import and export residents and addresses.")
 
@@ -46,8 +52,6 @@ def _parse_map(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 def import_command(file: Path, fmt, maps, source, basis, purpose, dry_run, skip_invalid, as_json):
     """Import FILE (CSV or XLSX): all rows or none, unless --skip-invalid."""
-    from organizer.residents.importing import FileProblem, run_import
-
     mapping = _parse_map(maps)
     try:
         report = run_import(
@@ -105,13 +109,6 @@ def import_command(file: Path, fmt, maps, source, basis, purpose, dry_run, skip_
 @click.option("--tag", default=None, help="Only residents with this tag.")
 def export_command(file: Path, delimiter: str, tag: str | None):
     """Export every resident to FILE (.csv or .xlsx); audited like a web export."""
-    from flask import current_app
-    from sqlalchemy import select
-
-    from organizer.audit import services as audit
-    from organizer.residents import exporting
-    from organizer.residents.models import Resident, Tag, resident_tags
-
     query = select(Resident)
     if tag:
         tag_ids = select(Tag.id).where(Tag.name == tag.strip().lower())

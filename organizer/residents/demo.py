@@ -7,12 +7,12 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import select
 
-from organizer.conversations.services import get_or_create_issue
 from organizer.extensions import db
 from organizer.residents import services
 from organizer.residents.importing import run_import
 from organizer.residents.models import Address, Household, Resident
 from organizer.residents.normalize import fold
+from organizer.residents.services import get_or_create_issue
 
 BAN_FILE = Path(__file__).resolve().parent.parent / "demo" / "data" / "fr-ban-legacy-54084-mont-bonvillers.csv"
 SEED = 54084

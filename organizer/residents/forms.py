@@ -17,25 +17,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
 
+from organizer.residents.labels import CONSENT_LABELS, STAGE_LABELS
 from organizer.residents.normalize import phone_e164
-
-STAGE_LABELS = {
-    "contact": _l("Contact"),
-    "supporter": _l("Supporter"),
-    "volunteer": _l("Volunteer"),
-    "leader": _l("Leader"),
-    "core_leader": _l("Core leader"),
-}
-CONSENT_LABELS = {
-    "consent": _l("Consent"),
-    "legitimate_interest": _l("Legitimate interest of the association"),
-    "membership": _l("Membership"),
-    "electoral_list": _l("Electoral list (electoral communication only)"),
-}
-ELECTORAL_WARNING = _l(
-    "Data from the electoral list may be used only for electoral communication (French electoral code, "
-    "art. L. 37 and R. 16): not for any other campaign or purpose, and never passed on to anyone."
-)
 
 
 def _phone(form, field):

@@ -7,8 +7,8 @@ from sqlalchemy import select
 from organizer.audit.models import AuditEvent
 from organizer.auth.models import User
 from organizer.extensions import db
+from organizer.kernel.contributions import TimelineEntry
 from organizer.residents.models import Resident
-from organizer.residents.timeline import TimelineEntry, timeline_source
 
 FIELD_LABELS = {
     "first_name": _l("First name"),
@@ -37,7 +37,6 @@ FIELD_LABELS = {
 }
 
 
-@timeline_source
 def record_history(resident_ids: list[int], viewer) -> list[tuple[int, TimelineEntry]]:
     """When each resident was added (and from which source), edited and merged."""
     entries = []

@@ -17,7 +17,8 @@ from organizer.extensions import db
 from organizer.jobs import views as job_views
 from organizer.jobs.services import JOB_FOLDERS, job_handler
 from organizer.residents import importing
-from organizer.residents.forms import ELECTORAL_WARNING, ImportConfirmForm
+from organizer.residents.forms import ImportConfirmForm
+from organizer.residents.labels import ELECTORAL_WARNING
 
 CHECK, IMPORT = "residents.import_check", "residents.import"
 MAX_ERRORS_SHOWN = 500

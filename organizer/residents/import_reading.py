@@ -253,7 +253,7 @@ def _sniff_delimiter(first_line: str) -> str:
     return best if counts[best] else ","
 
 
-def read_table(data: bytes, filename: str = "") -> Table:
+def read_table(data: bytes, filename: str = "") -> Table:  # noqa: C901 - one decision per kind of file (XLSX, XLS, binary, encoding, delimiter), in the order tried
     """Decode a CSV or XLSX file into header + rows; FileProblem says clearly what is wrong."""
     name = (filename or "").lower()
     if not data or not data.strip():

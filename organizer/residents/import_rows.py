@@ -137,7 +137,7 @@ def _extract(fmt: str, cells: dict[str, str], mapping: dict[str, str]) -> tuple[
     return raw, columns
 
 
-def _clean(
+def _clean(  # noqa: C901 - one rule per field of a row, in column order: split up, the rules would scatter
     fmt: str, raw: dict, columns: dict, row_number: int, header_names: dict | None = None
 ) -> tuple[dict, list[RowError]]:
     """Validated values (typed) for one row, or the errors that stop it."""

@@ -199,7 +199,7 @@ class _Writer:
         _executemany(model.__table__, rows)
         return ids
 
-    def write(self, records: list[dict]) -> None:
+    def write(self, records: list[dict]) -> None:  # noqa: C901 - the bulk write in its order (addresses, households, residents, tags), kept whole
         report = self.report
         address_only = self.fmt in ADDRESS_ONLY_FORMATS
         # 1. addresses
@@ -347,6 +347,32 @@ class _Writer:
         db.session.flush()
         return changed
 
+    def _update_resident(self, resident: Resident, values: dict, household_id) -> bool:
+        """Fill in one known resident from a row of the file; whether anything changed."""
+        changed = False
+        if resident.consent_basis is None and self.basis:
+            # Known but with no basis recorded: this file's basis and purpose fill the gap.
+            resident.consent_basis, resident.purpose = self.basis, resident.purpose or self.purpose
+            changed = True
+        for key in RESIDENT_COLUMNS + ("note",):
+            value = _none(values.get(key))
+            if value is not None and getattr(resident, key) != value:
+                setattr(resident, key, value)
+                changed = True
+        if household_id and resident.household_id != household_id:
+            resident.household_id = household_id
+            changed = True
+        if values.get("do_not_contact") and not resident.do_not_contact:
+            resident.do_not_contact = True
+            resident.do_not_contact_at = datetime.now().astimezone()
+            changed = True
+        current = {tag.id for tag in resident.tags}
+        missing = [t for t in self._tag_ids(values.get("tags") or "") if t not in current]
+        if missing:
+            resident.tags.extend(db.session.get(Tag, t) for t in missing)
+            changed = True
+        return changed
+
     def _update_residents(self, to_update: list) -> None:
         report = self.report
         by_id = {}
@@ -360,30 +386,7 @@ class _Writer:
             resident = by_id.get(ident)
             if resident is None:  # a duplicate row of this very file
                 report.unchanged += 1
-                continue
-            changed = False
-            if resident.consent_basis is None and self.basis:
-                # Known but with no basis recorded: this file's basis and purpose fill the gap.
-                resident.consent_basis, resident.purpose = self.basis, resident.purpose or self.purpose
-                changed = True
-            for key in RESIDENT_COLUMNS + ("note",):
-                value = _none(values.get(key))
-                if value is not None and getattr(resident, key) != value:
-                    setattr(resident, key, value)
-                    changed = True
-            if household_id and resident.household_id != household_id:
-                resident.household_id = household_id
-                changed = True
-            if values.get("do_not_contact") and not resident.do_not_contact:
-                resident.do_not_contact = True
-                resident.do_not_contact_at = datetime.now().astimezone()
-                changed = True
-            current = {tag.id for tag in resident.tags}
-            missing = [t for t in self._tag_ids(values.get("tags") or "") if t not in current]
-            if missing:
-                resident.tags.extend(db.session.get(Tag, t) for t in missing)
-                changed = True
-            if changed:
+            elif self._update_resident(resident, values, household_id):
                 resident.name_key = name_key(resident.first_name, resident.last_name)
                 resident.sort_key = f"{fold(resident.last_name)} {fold(resident.first_name)}".strip()
                 if self.user_id:

@@ -9,6 +9,9 @@ The steps live in import_reading.py, import_rows.py and import_writer.py; what c
 
 from collections.abc import Callable
 
+from flask import current_app, has_request_context
+from flask_babel import force_locale, gettext
+
 from organizer.audit import services as audit
 from organizer.extensions import db
 from organizer.residents.import_reading import (
@@ -59,8 +62,6 @@ def default_basis(fmt: str) -> str:
 def default_purpose(fmt: str) -> str:
     """The purpose proposed for a file, to be confirmed by the person importing; stored on residents, so in
     the page's language, or the organization's outside a request (command line, demo)."""
-    from flask import current_app, has_request_context
-    from flask_babel import force_locale, gettext
 
     def proposed() -> str:
         if fmt == "electoral-list":
@@ -73,7 +74,7 @@ def default_purpose(fmt: str) -> str:
         return proposed()
 
 
-def run_import(
+def run_import(  # noqa: C901 - the import's steps in order (read, map, check rows, write or dry run), read in one place
     data: bytes,
     filename: str = "",
     *,

@@ -7,7 +7,6 @@ from sqlalchemy import (
     Boolean,
     Column,
     Date,
-    DateTime,
     Float,
     ForeignKey,
     Index,
@@ -20,6 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from organizer.db import TimestampMixin, VersionedMixin
 from organizer.extensions import db
+from organizer.kernel.time import UTCDateTime
 
 LEADERSHIP_STAGES = ("contact", "supporter", "volunteer", "leader", "core_leader")
 # Legal bases (GDPR art. 6): "electoral_list" is data from the electoral list, usable for electoral
@@ -39,6 +39,18 @@ resident_issues = Table(
     Column("resident_id", ForeignKey("residents.id", ondelete="CASCADE"), primary_key=True),
     Column("issue_id", ForeignKey("issues.id", ondelete="CASCADE"), primary_key=True),
 )
+
+
+class Issue(TimestampMixin, db.Model):
+    """A problem people named (rent, street lighting, school canteen): the listening report's unit."""
+
+    __tablename__ = "issues"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    # Accent- and case-free name: "loyers" and "Loyers" are one issue.
+    key: Mapped[str] = mapped_column(String(120), unique=True)
+    description: Mapped[str | None] = mapped_column(Text)
 
 
 class Address(TimestampMixin, db.Model):
@@ -142,8 +154,8 @@ class Resident(TimestampMixin, VersionedMixin, db.Model):
     # May their words be quoted (anonymously) in public reports?
     quote_consent: Mapped[bool] = mapped_column(Boolean, default=False)
     do_not_contact: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
-    do_not_contact_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    last_contacted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    do_not_contact_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_contacted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     point_person_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
@@ -176,9 +188,9 @@ class ResidentMerge(db.Model):
     other_id: Mapped[int] = mapped_column(Integer)
     # {"other": {column: value}, "keep_before": {column: value}, "keep_after": {...}, "moved": [...], "links": [...]}
     snapshot: Mapped[dict] = mapped_column(JSON, default=dict)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    undone_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class SavedSearch(db.Model):
@@ -193,4 +205,4 @@ class SavedSearch(db.Model):
     shared: Mapped[bool] = mapped_column(Boolean, default=False)
     # The list's query arguments: {"q": "joffre", "tag": 3, "contacted": "never"}.
     filters: Mapped[dict] = mapped_column(JSON, default=dict)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -6,25 +6,25 @@ Services add and flush; views commit.
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Select, and_, delete, func, insert, or_, select
+from sqlalchemy import Select, and_, delete, false, func, insert, or_, select
 from sqlalchemy.orm import joinedload, selectinload
-from sqlalchemy.orm.exc import StaleDataError
 
 from organizer.audit import services as audit
-from organizer.conversations.models import Issue
 from organizer.db import keyset_after
 from organizer.extensions import db
+from organizer.kernel.contributions import registry
+from organizer.kernel.unit_of_work import VersionConflict
 from organizer.residents.models import (
     LEADERSHIP_STAGES,
     Address,
     Household,
+    Issue,
     Resident,
     Tag,
     resident_issues,
     resident_tags,
 )
 from organizer.residents.normalize import fold, name_key, phone_e164, split_number, street_key
-from organizer.turfs.access import assigned_household_ids
 
 SEE_ALL_ROLES = ("organizer", "leader")
 SENSITIVE_ROLES = ("organizer",)
@@ -58,15 +58,6 @@ RESIDENT_FIELDS = (
 ADDRESS_FIELDS = ("number", "street", "building", "staircase", "floor", "door", "access_notes", "postcode", "city")
 
 
-class VersionConflict(Exception):
-    """Someone saved the resident since the form was opened."""
-
-    def __init__(self, resident_id: int, submitted: dict):
-        super().__init__(resident_id)
-        self.resident_id = resident_id
-        self.submitted = submitted
-
-
 # --- visibility -------------------------------------------------------------------------------------------
 
 
@@ -86,8 +77,9 @@ def may_export(user) -> bool:
 
 
 def visible_household_ids(user):
-    """Households at addresses of a turf assigned to `user` and not expired (a subquery)."""
-    return assigned_household_ids(user)
+    """The households `user` may see behind their doors (a subquery): the door scope a feature contributes
+    (turfs: doors of the turfs assigned to them, while the assignment lasts); none without one."""
+    return door_scope(user)
 
 
 def visible_residents(user) -> Select:
@@ -239,11 +231,6 @@ def create_resident(values: dict, *, by=None, address: dict | None = None, suppo
     return resident
 
 
-def snapshot(resident: Resident) -> dict:
-    """The editable values of a resident, for conflict pages."""
-    return {key: getattr(resident, key) for key in RESIDENT_FIELDS}
-
-
 def update_resident(
     resident: Resident,
     values: dict,
@@ -255,7 +242,7 @@ def update_resident(
 ) -> list[str]:
     """Save changes; raises VersionConflict when someone saved since `expected_version`. Returns changed fields."""
     if expected_version is not None and resident.version != expected_version:
-        raise VersionConflict(resident.id, values)
+        raise VersionConflict(resident)
     cleaned = _clean_values(values, support_enabled)
     changed = []
     if "do_not_contact" in cleaned:
@@ -276,10 +263,7 @@ def update_resident(
     refresh_keys(resident)
     if by is not None:
         resident.updated_by_id = by.id
-    try:
-        db.session.flush()
-    except StaleDataError as error:
-        raise VersionConflict(resident.id, values) from error
+    db.session.flush()  # a save made meanwhile raises StaleDataError: the unit of work shows the conflict
     if changed:
         audit.record("resident.update", resident, fields=sorted(changed))
     return changed
@@ -539,3 +523,32 @@ def duplicate_groups(limit: int = 200) -> list[DuplicateGroup]:
         seen.add(key)
         groups.append(DuplicateGroup(reason, value, [residents[i] for i in sorted(ids) if i in residents]))
     return groups
+
+
+# --- the issue vocabulary ----------------------------------------------------------------------------------
+
+
+def issue_key(name: str) -> str:
+    return fold(name)[:120]
+
+
+def get_or_create_issue(name: str) -> Issue | None:
+    """The issue with this (folded) name, created if new; None for a blank name."""
+    name = " ".join((name or "").split())[:120]
+    key = issue_key(name)
+    if not key:
+        return None
+    issue = db.session.scalar(select(Issue).where(Issue.key == key))
+    if issue is None:
+        issue = Issue(name=name, key=key)
+        db.session.add(issue)
+        db.session.flush()
+    return issue
+
+
+def door_scope(user, today=None):
+    """A SELECT of the household ids `user` may see as a canvasser (organizer.kernel.contributions.DoorScope)."""
+    scope = registry().door_scope
+    if scope is None:
+        return select(Household.id).where(false())
+    return scope(user) if today is None else scope(user, today)

@@ -1,45 +1,16 @@
-"""The resident page's timeline: each feature registers a source of dated entries."""
+"""The resident page's timeline: dated entries from every feature's timeline sources (their contributions)."""
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, time
+from organizer.kernel.contributions import TimelineEntry, registry
+from organizer.kernel.time import aware_utc
 
-
-@dataclass(order=True)
-class TimelineEntry:
-    """One dated line of a resident's history; `kind` picks its icon and template."""
-
-    at: datetime
-    kind: str = field(compare=False)
-    title: str = field(compare=False)
-    detail: str | None = field(default=None, compare=False)
-    url: str | None = field(default=None, compare=False)
-    sensitive: bool = field(default=False, compare=False)
-
-
-# Each source: (resident_ids: list[int], viewer: User) -> list[(resident_id, TimelineEntry)].
-# Batch by ids so a page with many residents stays one query per source.
-TIMELINE_SOURCES: list[Callable] = []
-
-
-def timeline_source(function: Callable) -> Callable:
-    """Register a timeline source (decorator)."""
-    TIMELINE_SOURCES.append(function)
-    return function
-
-
-def _aware(moment) -> datetime:
-    # Sources return what their database gives: naive UTC on SQLite, aware on PostgreSQL, or a plain date.
-    if not isinstance(moment, datetime):
-        return datetime.combine(moment, time.min, UTC)
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+__all__ = ["TimelineEntry", "timeline_for"]
 
 
 def timeline_for(resident_id: int, viewer) -> list[TimelineEntry]:
     """Every registered entry for one resident, newest first."""
     entries = [
-        entry for source in TIMELINE_SOURCES for rid, entry in source([resident_id], viewer) if rid == resident_id
+        entry for source in registry().timeline for rid, entry in source([resident_id], viewer) if rid == resident_id
     ]
     for entry in entries:
-        entry.at = _aware(entry.at)
+        entry.at = aware_utc(entry.at)
     return sorted(entries, reverse=True)

@@ -3,11 +3,10 @@
 import json
 import re
 import secrets
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale, ngettext
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -17,33 +16,32 @@ from sqlalchemy.orm import selectinload
 from organizer.audit import services as audit
 from organizer.auth.models import User
 from organizer.auth.permissions import require_recent_auth, require_role
-from organizer.conversations.models import Issue
 from organizer.extensions import db
+from organizer.jobs import services as jobs
 from organizer.jobs.models import Job
+from organizer.kernel.unit_of_work import commit, unit_of_work
 from organizer.residents import duplicates as lookalikes
 from organizer.residents import (
     exporting,
-    history,  # noqa: F401 - registers the timeline source
     import_jobs,
     importing,
     lists,
-    merging,
     phones,
     services,
+    views_lists,
+    views_merge,
 )
 from organizer.residents.forms import (
-    CONSENT_LABELS,
-    ELECTORAL_WARNING,
-    STAGE_LABELS,
     BulkTagForm,
     ImportConfirmForm,
     ImportUploadForm,
-    MergeForm,
     ResidentForm,
 )
-from organizer.residents.models import Household, Resident, ResidentMerge, SavedSearch, Tag
+from organizer.residents.labels import CONSENT_LABELS, ELECTORAL_WARNING, STAGE_LABELS
+from organizer.residents.models import Address, Household, Issue, Resident, Tag
 from organizer.residents.timeline import timeline_for
-from organizer.turfs.models import Turf
+from organizer.residents.views_common import ALL_ROLES, _filter_args, _filters_from, _int
+from organizer.residents.views_merge import _undoable_merges
 
 bp = Blueprint("residents", __name__)
 bp.add_app_template_global(services.full_address, "full_address")
@@ -52,38 +50,21 @@ bp.add_app_template_filter(phones.display, "phone")
 bp.add_app_template_filter(phones.last_digits, "phone_end")
 URL_PREFIX = "/residents"
 NAVIGATION = [("residents.index", _l("Residents"), ("organizer", "leader", "canvasser"), 20)]
-ALL_ROLES = ("organizer", "leader", "canvasser")
 PAGE_SIZE = 50
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
-
-
-def _int(value) -> int | None:
-    return int(value) if value and str(value).isdigit() else None
 
 
 def _filters() -> services.Filters:
     return _filters_from(request.values)
 
 
-def _filter_args(filters: services.Filters) -> dict:
-    pairs = {
-        "q": filters.q,
-        "turf": filters.turf_id,
-        "tag": filters.tag_id,
-        "issue": filters.issue_id,
-        "support": filters.support_level,
-        "stage": filters.stage,
-        "contacted": filters.contacted,
-        "dnc": filters.dnc,
-    }
-    return {key: value for key, value in pairs.items() if value}
-
-
 def _choices():
     # (id, name) rows, not objects: a city has hundreds of turfs, and the list page is the busiest page.
     tags = db.session.execute(select(Tag.id, Tag.name).order_by(Tag.name)).all()
     issues = db.session.execute(select(Issue.id, Issue.name).order_by(Issue.name)).all()
-    turfs = db.session.execute(select(Turf.id, Turf.name).order_by(Turf.name)).all()
+    # Turfs are a layer above residents: reached through Address.turf's mapped class, not imported.
+    turf = Address.turf.property.mapper.class_
+    turfs = db.session.execute(select(turf.id, turf.name).order_by(turf.name)).all()
     return tags, issues, turfs
 
 
@@ -127,107 +108,11 @@ def bulk_tag():
         flash(_("Tick at least one resident."), "error")
     else:
         count = services.bulk_tag(current_user, ids, form.tag.data, remove=form.action.data == "remove")
-        db.session.commit()
+        commit()
         flash(_("Tag “%(tag)s” changed on %(count)s resident(s).", tag=form.tag.data, count=count), "success")
     keep = ("q", "turf", "tag_filter", "issue", "support", "stage", "contacted", "dnc")
     back = {("tag" if k == "tag_filter" else k): v for k, v in request.form.items() if k in keep and v}
     return redirect(url_for("residents.index", **back))
-
-
-def _selection() -> lists.Selection:
-    """The bulk form's selection: every result of its filters ("all"), or the ticked residents."""
-    filters = _filters_from(request.form, tag_key="tag_filter")
-    if request.form.get("scope") == "all":
-        return lists.Selection(filters)
-    return lists.Selection(filters, ids=[int(i) for i in request.form.getlist("resident_ids") if i.isdigit()][:5000])
-
-
-def _filters_from(values, tag_key: str = "tag") -> services.Filters:
-    args = {key: values.get(tag_key if key == "tag" else key) for key in lists.FILTER_KEYS}
-    return services.Filters(
-        q=(args.get("q") or "").strip()[:200],
-        turf_id=_int(args.get("turf")),
-        tag_id=_int(args.get("tag")),
-        issue_id=_int(args.get("issue")),
-        support_level=_int(args.get("support")) if current_app.config["SUPPORT_LEVELS_ENABLED"] else None,
-        stage=args.get("stage") if args.get("stage") in STAGE_LABELS else None,
-        contacted=args.get("contacted") if args.get("contacted") in ("7", "30", "90", "never", "over90") else None,
-        dnc=args.get("dnc") if args.get("dnc") in ("only", "exclude") else None,
-    )
-
-
-@bp.route("/bulk", methods=["POST"])
-@require_role("organizer", "leader")
-def bulk():
-    """A bulk action on the selection: first a confirmation with the count, then the action itself (audited)."""
-    selection = _selection()
-    action = request.form.get("bulk_action")
-    back = url_for("residents.index", **_filter_args(selection.filters))
-    if action not in lists.ACTIONS or (action in ("dnc", "export") and not current_user.has_role("organizer")):
-        flash(_("Choose what to do with the selection."), "error")
-        return redirect(back)
-    if selection.ids is not None and not selection.ids:
-        flash(_("Tick at least one resident, or choose every result of the search."), "error")
-        return redirect(back)
-    tag = (request.form.get("tag") or "").strip()
-    turf = db.session.get(Turf, _int(request.form.get("turf_id"))) if request.form.get("turf_id") else None
-    if action in ("tag", "untag") and not tag:
-        flash(_("Give the tag a name."), "error")
-        return redirect(back)
-    if action == "turf" and turf is None:
-        flash(_("Choose a turf."), "error")
-        return redirect(back)
-    count = selection.count(current_user)
-    if not request.form.get("confirm") or action == "export":
-        moving = lists.turf_preview(current_user, selection, turf.id) if turf is not None else None
-        return render_template(
-            "residents/bulk_confirm.html",
-            action=action,
-            action_label=lists.ACTIONS[action],
-            count=count,
-            selection=selection,
-            filter_args=_filter_args(selection.filters),
-            tag=tag,
-            turf=turf,
-            moving=moving,
-            back=back,
-        )
-    if action in ("tag", "untag"):
-        done = lists.bulk_tag(current_user, selection, tag, remove=action == "untag")
-    elif action == "turf":
-        done = lists.bulk_add_to_turf(current_user, selection, turf)
-    else:
-        done = lists.bulk_do_not_contact(current_user, selection)
-    db.session.commit()
-    flash(ngettext("Done: %(num)d resident changed.", "Done: %(num)d residents changed.", done), "success")
-    return redirect(back)
-
-
-@bp.route("/searches", methods=["POST"])
-@require_role(*ALL_ROLES)
-def save_search():
-    """Keep the list's current filters under a name (private, or shared with the team)."""
-    name = (request.form.get("name") or "").strip()
-    filters = lists.clean_filters(request.form)
-    if not name:
-        flash(_("Give the search a name."), "error")
-    else:
-        search = lists.save_search(current_user, name, filters, shared=bool(request.form.get("shared")))
-        db.session.commit()
-        flash(_("Search “%(name)s” saved.", name=search.name), "success")
-    return redirect(url_for("residents.index", **filters))
-
-
-@bp.route("/searches/<int:search_id>/delete", methods=["POST"])
-@require_role(*ALL_ROLES)
-def delete_search(search_id: int):
-    """Forget a saved search (its owner, or an admin for a shared one)."""
-    search = db.session.get(SavedSearch, search_id)
-    if search is None or not lists.delete_search(current_user, search):
-        abort(404)
-    db.session.commit()
-    flash(_("Search deleted."), "success")
-    return redirect(url_for("residents.index"))
 
 
 def _form_choices() -> dict:
@@ -271,7 +156,7 @@ def new():
         db.session.refresh(resident, ["tags", "issues"])
         services.set_tags(resident, _split_tags(form.tags.data))
         services.set_issues(resident, form.issues.data or [])
-        db.session.commit()
+        commit()
         flash(_("%(name)s was added.", name=resident.display_name), "success")
         return redirect(url_for("residents.show", resident_id=resident.id))
     if request.method == "GET":
@@ -343,28 +228,6 @@ def show(resident_id: int):
     )
 
 
-def _undoable_merges(resident_id: int) -> list[dict]:
-    since = datetime.now(UTC) - timedelta(days=merging.MERGE_UNDO_DAYS)
-    records = db.session.scalars(
-        select(ResidentMerge)
-        .where(
-            ResidentMerge.keep_id == resident_id, ResidentMerge.undone_at.is_(None), ResidentMerge.created_at >= since
-        )
-        .order_by(ResidentMerge.id.desc())
-    )
-    return [
-        {
-            "id": record.id,
-            "name": " ".join(
-                filter(None, (record.snapshot["other"].get("first_name"), record.snapshot["other"].get("last_name")))
-            ),
-            "at": record.created_at,
-            "until": record.created_at + timedelta(days=merging.MERGE_UNDO_DAYS),
-        }
-        for record in records
-    ]
-
-
 @bp.route("/<int:resident_id>/edit", methods=["GET", "POST"])
 @require_role("organizer", "leader")
 def edit(resident_id: int):
@@ -392,7 +255,13 @@ def edit(resident_id: int):
     if form.validate_on_submit():
         expected = _int(form.version.data)
         values = _resident_values(form)
-        try:
+        sees_sensitive = services.sees_sensitive(current_user)
+        with unit_of_work(
+            resident,
+            form,
+            title=_("Someone else saved %(name)s while you were editing", name=resident.display_name),
+            hide=lambda saved: () if sees_sensitive or not saved.note_sensitive else ("note",),
+        ):
             services.update_resident(
                 resident,
                 values,
@@ -403,24 +272,6 @@ def edit(resident_id: int):
             )
             services.set_tags(resident, _split_tags(form.tags.data))
             services.set_issues(resident, form.issues.data or [])
-            db.session.commit()
-        except services.VersionConflict:
-            db.session.rollback()
-            current = _load(resident_id)
-            theirs = services.snapshot(current)
-            return (
-                render_template(
-                    "residents/conflict.html",
-                    resident=current,
-                    theirs=theirs,
-                    mine=values,
-                    fields=[k for k in services.RESIDENT_FIELDS if k in values],
-                    form=form,
-                    sees_sensitive=services.sees_sensitive(current_user),
-                    current_version=current.version,
-                ),
-                409,
-            )
         flash(_("Saved."), "success")
         return redirect(url_for("residents.show", resident_id=resident.id))
     return render_template("residents/edit.html", form=form, resident=resident, support_enabled=support_enabled)
@@ -446,92 +297,6 @@ def household(household_id: int):
     return render_template("residents/household.html", household=found, residents=residents)
 
 
-@bp.route("/duplicates")
-@require_role("organizer")
-def duplicates():
-    """Residents that look like the same person, to review and merge."""
-    return render_template("residents/duplicates.html", groups=services.duplicate_groups(), form=MergeForm())
-
-
-def _merge_pair(keep_id, other_id) -> tuple[Resident, Resident]:
-    if not keep_id or not other_id or keep_id == other_id:
-        flash(_("Choose two different residents to merge."), "error")
-        abort(redirect(url_for("residents.duplicates")))
-    options = (selectinload(Resident.household).selectinload(Household.address), selectinload(Resident.point_person))
-    keep = db.session.scalar(select(Resident).where(Resident.id == keep_id).options(*options))
-    other = db.session.scalar(select(Resident).where(Resident.id == other_id).options(*options))
-    if keep is None or other is None:
-        abort(404)
-    return keep, other
-
-
-@bp.route("/merge", methods=["GET"])
-@require_role("organizer")
-def merge_compare():
-    """Both records side by side, field by field, with what each has (conversations, commitments...)."""
-    keep, other = _merge_pair(_int(request.args.get("keep")), _int(request.args.get("other")))
-    audit.record_now("resident.view", keep)
-    audit.record_now("resident.view", other)
-    return render_template(
-        "residents/merge.html",
-        keep=keep,
-        other=other,
-        sides=merging.compare(keep, other),
-        counts=merging.linked_counts([keep.id, other.id]),
-        field_labels=history.FIELD_LABELS,
-        table_labels=merging.TABLE_LABELS,
-        stages=STAGE_LABELS,
-        consent_labels=CONSENT_LABELS,
-        form=MergeForm(keep_id=keep.id, other_id=other.id),
-        undo_days=merging.MERGE_UNDO_DAYS,
-    )
-
-
-@bp.route("/merge", methods=["POST"])
-@require_role("organizer")
-def merge():
-    """Fold one resident into another with the fields chosen, keeping every conversation, tag and issue."""
-    form = MergeForm()
-    if not form.validate_on_submit():
-        flash(_("Choose two different residents to merge."), "error")
-        return redirect(url_for("residents.duplicates"))
-    keep, other = _merge_pair(form.keep_id.data, form.other_id.data)
-    choices = {
-        name: request.form[f"choice_{name}"]
-        for name in merging.CHOICE_FIELDS
-        if request.form.get(f"choice_{name}") in ("keep", "other")
-    }
-    merging.merge(keep, other, by=current_user, choices=choices)
-    db.session.commit()
-    flash(
-        _(
-            "Merged: %(name)s keeps the history of both. You can undo it for %(days)s days from this page.",
-            name=keep.display_name,
-            days=merging.MERGE_UNDO_DAYS,
-        ),
-        "success",
-    )
-    return redirect(url_for("residents.show", resident_id=keep.id))
-
-
-@bp.route("/merges/<int:merge_id>/undo", methods=["POST"])
-@require_role("organizer")
-def merge_undo(merge_id: int):
-    """Put back the two records a merge folded together (within the undo period)."""
-    record = db.session.get(ResidentMerge, merge_id)
-    if record is None:
-        abort(404)
-    try:
-        restored = merging.undo(record, by=current_user)
-    except merging.MergeError:
-        db.session.rollback()
-        flash(_("This merge can no longer be undone."), "error")
-        return redirect(url_for("residents.show", resident_id=record.keep_id))
-    db.session.commit()
-    flash(_("Merge undone: %(name)s has their own record again.", name=restored.display_name), "success")
-    return redirect(url_for("residents.show", resident_id=restored.id))
-
-
 @bp.route("/export", methods=["POST"])
 @require_role("organizer")
 @require_recent_auth(minutes=15)
@@ -553,7 +318,7 @@ def export():
         data, count = exporting.to_csv(query, delimiter=delimiter, support_enabled=support_enabled)
         mimetype = "text/csv; charset=utf-8"
     audit.record("residents.export", None, count=count, format=fmt, filters=_filter_args(filters))
-    db.session.commit()
+    commit()
     return Response(
         data,
         mimetype=mimetype,
@@ -590,8 +355,6 @@ def _save_meta(token: str, meta: dict) -> None:
 
 def _start(kind: str, token: str, meta: dict, **extra):
     """Queue the check or the import of the stashed file, then show its progress page."""
-    from organizer.jobs import services as jobs
-
     params = {
         "token": token,
         "folder": str(_import_folder().resolve()),
@@ -603,7 +366,7 @@ def _start(kind: str, token: str, meta: dict, **extra):
     job = jobs.create_job(kind, params, current_user.id)
     meta["check_job" if kind == import_jobs.CHECK else "import_job"] = job.id
     _save_meta(token, meta)
-    db.session.commit()
+    commit()
     jobs.launch(job.id)
     return redirect(url_for("jobs.show", job_id=job.id))
 
@@ -711,3 +474,8 @@ def import_rejects(token: str):
         mimetype="text/csv; charset=utf-8",
         headers={"Content-Disposition": f"attachment; filename={name}.rejects.csv", "Cache-Control": "no-store"},
     )
+
+
+# Each area's routes, mounted on this one blueprint (endpoints stay residents.<view>).
+for _area in (views_lists, views_merge):
+    _area.routes.register_on(bp)

@@ -1,20 +1,26 @@
-"""The one rule behind what a canvasser may see: turfs assigned to them, while the assignment lasts."""
+"""The one rule behind what a canvasser may see: turfs assigned to them, while the assignment lasts.
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+"While it lasts" is counted in the organization's days (organizer.kernel.time.local_today, re-exported here)."""
 
-from flask import current_app
+from datetime import date
+
 from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
 from organizer.extensions import db
+from organizer.kernel.time import local_today
+
+__all__ = [
+    "assigned_household_ids",
+    "assigned_turf_ids",
+    "household_turf",
+    "is_canvasser",
+    "local_today",
+    "visible_turf",
+    "visible_turfs",
+]
 from organizer.residents.models import Address, Household
 from organizer.turfs.models import Turf, TurfAssignment
-
-
-def local_today() -> date:
-    """Today where the organization is (its timezone), not in UTC."""
-    return datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
 
 
 def assigned_turf_ids(user, today: date | None = None) -> Select:

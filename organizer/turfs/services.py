@@ -6,7 +6,6 @@ Verbs add and flush; the caller (a view or a command) commits.
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -17,6 +16,7 @@ from organizer.auth.models import User
 from organizer.conversations.models import DOOR_RESULTS, DoorKnock
 from organizer.db import utcnow
 from organizer.extensions import db
+from organizer.kernel.time import aware_utc, organization_zone
 from organizer.residents.models import Household
 from organizer.turfs.access import household_turf, is_canvasser, local_today, visible_turf, visible_turfs
 from organizer.turfs.cutting import (
@@ -224,15 +224,11 @@ def record_knock(
     elif (
         result == "talked"
         and resident is not None
-        and (resident.last_contacted_at is None or _aware(resident.last_contacted_at) < _aware(when))
+        and (resident.last_contacted_at is None or aware_utc(resident.last_contacted_at) < aware_utc(when))
     ):
         resident.last_contacted_at = when
     db.session.flush()
     return knock
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 @dataclass
@@ -276,7 +272,7 @@ def save_sheet(turf: Turf, rows: list[GridRow], canvasser_id: int | None, knocke
         bad = bad or bool(row.errors)
     if bad:
         return None
-    tz = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    tz = organization_zone()
     # Noon local time: a paper round has a day, not an hour.
     when = datetime(knocked_on.year, knocked_on.month, knocked_on.day, 12, tzinfo=tz).astimezone(UTC)
     written = 0

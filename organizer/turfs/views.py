@@ -10,13 +10,14 @@ from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.exc import StaleDataError
 
 from organizer.audit import services as audit
 from organizer.auth.models import User
 from organizer.auth.permissions import require_role
-from organizer.conversations.forms import RESULT_LABELS
+from organizer.conversations.labels import RESULT_LABELS
 from organizer.extensions import db
+from organizer.jobs import services as jobs
+from organizer.kernel.unit_of_work import commit, unit_of_work
 from organizer.printing.pdf import pdf_response
 from organizer.residents.models import Address
 from organizer.turfs import jobs as turf_jobs
@@ -114,7 +115,7 @@ def new():
                     script=form.script.data or None,
                 )
                 audit.record("turf.create", turf, addresses=len(picked))
-                db.session.commit()
+                commit()
                 flash(_("Turf %(name)s created.", name=turf.name), "success")
                 return redirect(url_for("turfs.show", turf_id=turf.id))
         except services.OverlapError as error:
@@ -149,7 +150,7 @@ def add_addresses(turf_id: int):
                 rule.address_ids = picked
                 services.add_to_turf(turf, rule, take=request.form.get("take") == "1")
                 audit.record("turf.add_addresses", turf, addresses=len(picked))
-                db.session.commit()
+                commit()
                 flash(ngettext("%(num)d address added.", "%(num)d addresses added.", len(picked)), "success")
                 return redirect(url_for("turfs.show", turf_id=turf.id))
         except services.OverlapError as error:
@@ -172,7 +173,7 @@ def remove_addresses(turf_id: int):
     removed = services.remove_from_turf(turf, ids)
     if removed:
         audit.record("turf.remove_addresses", turf, addresses=removed)
-        db.session.commit()
+        commit()
         flash(ngettext("%(num)d address removed.", "%(num)d addresses removed.", removed), "success")
     else:
         flash(_("Tick the addresses to remove."), "error")
@@ -222,7 +223,7 @@ def edit(turf_id: int):
         try:
             services.update_turf(turf, form.name.data, form.script.data, form.description.data)
             audit.record("turf.update", turf)
-            db.session.commit()
+            commit()
             flash(_("Turf saved."), "success")
         except services.TurfError as error:
             db.session.rollback()
@@ -244,7 +245,7 @@ def assign(turf_id: int):
         try:
             services.assign(turf, user, form.until.data, assigned_by_id=current_user.id)
             audit.record("turf.assign", turf, user_id=user.id, until=form.until.data.isoformat())
-            db.session.commit()
+            commit()
             flash(
                 _("%(name)s holds this turf until %(date)s.", name=user.display_name, date=form.until.data), "success"
             )
@@ -266,7 +267,7 @@ def end_assignment(turf_id: int, assignment_id: int):
         abort(404)
     audit.record("turf.unassign", turf, user_id=assignment.user_id)
     services.end_assignment(assignment)
-    db.session.commit()
+    commit()
     flash(_("Assignment withdrawn."), "success")
     return redirect(url_for("turfs.show", turf_id=turf.id) + "#assignments")
 
@@ -279,7 +280,7 @@ def delete(turf_id: int):
     name = turf.name
     audit.record("turf.delete", turf)
     services.delete_turf(turf)
-    db.session.commit()
+    commit()
     flash(_("Turf %(name)s deleted; its addresses belong to no turf now.", name=name), "success")
     return redirect(url_for("turfs.index"))
 
@@ -308,8 +309,6 @@ def walk_sheet(turf_id: int):
 @require_role(*EVERYONE)
 def print_many():
     """Several turfs at once, printed in the background: one PDF, or a zip of one PDF per turf."""
-    from organizer.jobs import services as jobs
-
     ids = sorted({int(value) for value in request.form.getlist("turf") if value.isdigit()})
     if not ids:
         flash(_("Tick the turfs to print."), "error")
@@ -319,7 +318,7 @@ def print_many():
         abort(404)
     params = {"turf_ids": ids, "zip": request.form.get("bundle") == "zip", **_print_options()}
     job = jobs.create_job(turf_jobs.KIND, params, current_user.id)
-    db.session.commit()
+    commit()
     jobs.launch(job.id)
     return redirect(url_for("jobs.show", job_id=job.id))
 
@@ -350,24 +349,33 @@ def grid(turf_id: int):
             error = _("Give the date of the round.")
         written = None
         if error is None:
+            # A door changed meanwhile: nothing saved, the grid comes back as typed with the reason.
+            conflict = lambda: _grid_page(turf, doors, rows, knocked_on, 409, CONFLICT_MESSAGE)  # noqa: E731
             try:
-                written = services.save_sheet(turf, list(rows.values()), current_user.id, knocked_on)
+                with unit_of_work(on_conflict=conflict):
+                    written = services.save_sheet(turf, list(rows.values()), current_user.id, knocked_on)
+                    if written is None:
+                        db.session.rollback()  # rows to correct: nothing is kept
+                    else:
+                        audit.record("walk_sheet.enter", turf, doors=written)
                 if written is not None:
-                    audit.record("walk_sheet.enter", turf, doors=written)
-                    db.session.commit()
                     flash(ngettext_doors(written), "success")
                     return redirect(url_for("turfs.show", turf_id=turf.id))
             except services.TurfError as problem:
                 error = str(problem)
-            except StaleDataError:
-                error = CONFLICT_MESSAGE
-                status = 409
         db.session.rollback()
         bad = sum(1 for row in rows.values() if row.errors)
-        flash(str(error or _("Nothing was saved: %(count)s row(s) to correct.", count=bad)), "error")
-        status = 409 if status == 409 else 422
-    else:
-        audit.record_now("walk_sheet.grid", turf, doors=len(doors))
+        return _grid_page(
+            turf, doors, rows, knocked_on, 422, error or _("Nothing was saved: %(count)s row(s) to correct.", count=bad)
+        )
+    audit.record_now("walk_sheet.grid", turf, doors=len(doors))
+    return _grid_page(turf, doors, rows, knocked_on, status)
+
+
+def _grid_page(turf, doors, rows, knocked_on, status: int, error=None):
+    """The grid of a paper sheet, with what was typed; `error` is flashed (nothing was saved)."""
+    if error is not None:
+        flash(str(error), "error")
     return (
         render_template(
             "turfs/grid.html",
@@ -397,13 +405,7 @@ def _support_enabled() -> bool:
 @require_role(*EVERYONE)
 def door(household_id: int):
     """One door on a phone (the QR code's page): tap a result, add a note, save."""
-    found = services.household_turf(current_user, household_id)
-    if found is None:
-        abort(404)
-    household, turf = found
-    residents = sorted(
-        (r for r in household.residents if not r.do_not_contact), key=lambda r: (r.last_name, r.first_name)
-    )
+    household, turf, residents = _door(household_id)
     errors = []
     form = {"note": "", "follow_up": False, "resident_id": "", "support": ""}
     status = 200
@@ -422,35 +424,44 @@ def door(household_id: int):
                 raise services.TurfError(_l("Tap a result."))
             if resident_id is not None and resident_id not in {r.id for r in residents}:
                 raise services.TurfError(_l("This person does not live behind this door."))
-            knock = services.record_knock(
-                household,
-                result,
-                current_user.id,
-                resident_id=resident_id,
-                support_level=support if result == "talked" else None,
-                note=form["note"],
-                follow_up=form["follow_up"],
-                entered_via="phone",
-            )
-            audit.record("door_knock.create", knock, via="phone")
-            db.session.commit()
+            # Someone changed a resident of this door meanwhile: nothing saved; the page shows the door afresh.
+            with unit_of_work(on_conflict=lambda: _door_page(household_id, form, [str(CONFLICT_MESSAGE)], 409)):
+                knock = services.record_knock(
+                    household,
+                    result,
+                    current_user.id,
+                    resident_id=resident_id,
+                    support_level=support if result == "talked" else None,
+                    note=form["note"],
+                    follow_up=form["follow_up"],
+                    entered_via="phone",
+                )
+                audit.record("door_knock.create", knock, via="phone")
             flash(_("Saved: %(result)s.", result=RESULT_LABELS[result]), "success")
             return redirect(url_for("turfs.door", household_id=household.id))
         except services.TurfError as error:
             db.session.rollback()
             errors.append(str(error))
             status = 422
-        except StaleDataError:
-            # Someone changed a resident of this door meanwhile: nothing was saved; the page shows them afresh.
-            db.session.rollback()
-            errors.append(str(CONFLICT_MESSAGE))
-            status = 409
-        if errors:
-            # The rollback expired what was loaded: read the door again, as it is now.
-            household, turf = services.household_turf(current_user, household_id) or abort(404)
-            residents = sorted(
-                (r for r in household.residents if not r.do_not_contact), key=lambda r: (r.last_name, r.first_name)
-            )
+    # After an error the rollback expired what was loaded: the page reads the door again, as it is now.
+    return _door_page(household_id, form, errors, status, None if errors else (household, turf, residents))
+
+
+def _door(household_id: int):
+    """The household, its turf and the residents one may knock for, if this person may open that door."""
+    found = services.household_turf(current_user, household_id)
+    if found is None:
+        abort(404)
+    household, turf = found
+    residents = sorted(
+        (r for r in household.residents if not r.do_not_contact), key=lambda r: (r.last_name, r.first_name)
+    )
+    return household, turf, residents
+
+
+def _door_page(household_id: int, form: dict, errors: list, status: int, door=None):
+    """The door page; `door` is what the view loaded, else the door is read again."""
+    household, turf, residents = door or _door(household_id)
     last = services.last_knocks([household.id]).get(household.id)
     return (
         render_template(

@@ -14,7 +14,7 @@ from flask import current_app, has_request_context, request
 from flask_babel import force_locale, format_date
 from markupsafe import Markup
 
-from organizer.conversations.forms import RESULT_LABELS
+from organizer.conversations.labels import RESULT_LABELS
 from organizer.core.services import organization_name
 from organizer.printing.pdf import html_to_pdf, render_print_html
 from organizer.residents.normalize import fold

@@ -1,15 +1,17 @@
 """Administrators manage who has access, with which role."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
 from organizer.auth import services
+from organizer.auth.matrix import RECORD_RULES, permission_matrix
 from organizer.auth.models import ROLE_LABELS, Role, User
 from organizer.auth.permissions import require_role
 from organizer.extensions import db
+from organizer.kernel.unit_of_work import commit
 from organizer.users.forms import CreateUserForm, RoleForm, UserActionForm
 
 bp = Blueprint("users", __name__)
@@ -35,7 +37,7 @@ def index():
         user, token = services.create_user(
             form.email.data, form.display_name.data, form.role.data, created_by=current_user
         )
-        db.session.commit()
+        commit()
         flash(
             _("%(name)s can now join: hand them the invitation link below.", name=user.display_name),
             "success",
@@ -65,7 +67,7 @@ def change_role(user_id: int):
         flash(_("The last administrator cannot lose that role."), "error")
     else:
         services.change_role(user, form.role.data)
-        db.session.commit()
+        commit()
         flash(_("%(name)s is now: %(role)s.", name=user.display_name, role=user.role_label), "success")
     return redirect(url_for("users.index"))
 
@@ -81,7 +83,7 @@ def deactivate(user_id: int):
         flash(_("You cannot deactivate your own account."), "error")
     else:
         services.set_active(user, False)
-        db.session.commit()
+        commit()
         flash(_("%(name)s no longer has access.", name=user.display_name), "success")
     return redirect(url_for("users.index"))
 
@@ -94,7 +96,7 @@ def reactivate(user_id: int):
     if not UserActionForm().validate_on_submit():
         abort(400)
     services.set_active(user, True)
-    db.session.commit()
+    commit()
     flash(_("%(name)s has access again.", name=user.display_name), "success")
     return redirect(url_for("users.index"))
 
@@ -107,7 +109,7 @@ def new_invitation(user_id: int):
     if not UserActionForm().validate_on_submit():
         abort(400)
     token = services.issue_invitation(user)
-    db.session.commit()
+    commit()
     users = db.session.scalars(select(User).order_by(User.active.desc(), User.display_name)).all()
     flash(_("New link for %(name)s: it replaces any earlier one.", name=user.display_name), "success")
     return render_template(
@@ -124,10 +126,6 @@ def new_invitation(user_id: int):
 @require_role(Role.ADMIN)
 def permissions():
     """Who can open which page, read off the rules the views enforce, and the record-level rules."""
-    from flask import current_app
-
-    from organizer.auth.matrix import RECORD_RULES, permission_matrix
-
     return render_template(
         "users/permissions.html",
         rows=permission_matrix(current_app),

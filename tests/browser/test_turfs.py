@@ -70,6 +70,7 @@ def test_turf_page_map_and_print_button(page, live_app, live_user):
     page.wait_for_url(f"{base}/")
     page.goto(f"{base}/turfs/")
     page.get_by_role("link", name="Paix").click()
+    page.wait_for_url(f"{base}/turfs/{turf_id}")  # waits for the load event: count() itself does not wait
     assert page.locator("svg.turf-map circle").count() == 3
     assert page.get_by_test_id("stat-doors").inner_text() == "3"
     with page.expect_download() as download:

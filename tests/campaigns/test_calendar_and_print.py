@@ -13,6 +13,7 @@ from organizer.auth.models import User
 from organizer.campaigns import calendar, services
 from organizer.campaigns.models import Action, CalendarToken
 from organizer.extensions import db
+from organizer.kernel.contributions import REGISTRY_KEY
 
 
 def _feed_url(client) -> str:
@@ -77,7 +78,7 @@ def test_someone_else_cannot_revoke_my_feed(app, client, campaign_world):
         assert db.session.get(CalendarToken, token_id).revoked_at is None
 
 
-def test_calendar_sources_registry_feeds_other_records(app, campaign_world):
+def test_calendar_sources_registry_feeds_other_records(app, campaign_world, monkeypatch):
     added = calendar.CalendarEntry(
         uid="meeting-7@organizer.invalid",
         summary="Réunion du bureau",
@@ -87,13 +88,11 @@ def test_calendar_sources_registry_feeds_other_records(app, campaign_world):
     def meetings(user, since):
         return [added]
 
-    calendar.CALENDAR_SOURCES.append(meetings)
-    try:
-        with app.test_request_context():
-            user = db.session.get(User, campaign_world["organizer_id"])
-            cal = Calendar.from_ical(calendar.feed_for(user))
-    finally:
-        calendar.CALENDAR_SOURCES.remove(meetings)
+    registry = app.extensions[REGISTRY_KEY]
+    monkeypatch.setattr(registry, "calendar", (*registry.calendar, meetings))
+    with app.test_request_context():
+        user = db.session.get(User, campaign_world["organizer_id"])
+        cal = Calendar.from_ical(calendar.feed_for(user))
     uids = sorted(str(event["UID"]) for event in cal.walk("VEVENT"))
     # (No council meeting in this world: the directory's source adds nothing.)
     assert uids == sorted([f"action-{campaign_world['action']}@organizer.invalid", "meeting-7@organizer.invalid"])

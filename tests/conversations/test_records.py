@@ -20,7 +20,7 @@ TODAY = date.today().isoformat()
 
 
 def version_of(page: str) -> str:
-    return re.search(r'name="version" type="hidden" value="(\d+)"', page).group(1)
+    return re.search(r'name="version"[^>]*value="(\d+)"', page).group(1)
 
 
 def count(app, model):

@@ -1,6 +1,7 @@
 """The audit log in words: each action code, record type and detail key as a reader says it (both
 languages). Codes stay in the data and the CSV export; pages show these labels, the code beside them."""
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 ACTION_LABELS = {
@@ -121,6 +122,33 @@ DETAIL_LABELS = {
     "search": _l("saved search"),
     "filters": _l("filters"),
 }
+# The fields named in a "fields" detail (resident.update...). The audit log sits below the features whose
+# events it shows, so it names them itself rather than importing residents.history.FIELD_LABELS.
+FIELD_LABELS = {
+    "first_name": _l("First name"),
+    "last_name": _l("Last name"),
+    "birth_name": _l("Birth name"),
+    "preferred_name": _l("Preferred name"),
+    "phone": _l("Phone"),
+    "phone_alt": _l("Other phone"),
+    "email": _l("E-mail"),
+    "languages": _l("Languages"),
+    "birth_date": _l("Birth date"),
+    "support_level": _l("Support level"),
+    "leadership_stage": _l("Leadership stage"),
+    "self_interest": _l("Self-interest"),
+    "data_source": _l("Data source"),
+    "consent_basis": _l("Legal basis"),
+    "purpose": _l("Purpose of the data"),
+    "consent_date": _l("Consent date"),
+    "consent_method": _l("How consent was obtained"),
+    "quote_consent": _l("May be quoted anonymously"),
+    "do_not_contact": _l("Do not contact"),
+    "point_person_id": _l("Point person"),
+    "note": _l("Note"),
+    "note_sensitive": _l("Note"),
+    "household": _l("Address"),
+}
 
 
 def action_label(code: str) -> str:
@@ -135,10 +163,6 @@ def target_label(table: str | None) -> str:
 
 def details_text(details: dict | None) -> list[str]:
     """Each detail as "key: value" in words (lists joined, nested counts flattened, fields named)."""
-    from flask_babel import gettext
-
-    from organizer.residents.history import FIELD_LABELS
-
     shown = []
     for key, value in (details or {}).items():
         if key == "fields" and isinstance(value, list):

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from organizer.audit.models import AuditEvent
 from organizer.auth.models import User
 from organizer.extensions import db
-from organizer.reports.dashboard import Panel
+from organizer.kernel.contributions import Panel
 from organizer.residents.models import Address
 from organizer.turfs.models import Turf, TurfAssignment
 

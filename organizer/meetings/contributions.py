@@ -1,0 +1,14 @@
+"""What meetings add elsewhere: upcoming meetings on the dashboard, meetings in the calendar feeds and on the
+resident page's timeline, and their part of subject access."""
+
+from organizer.kernel.contributions import Contribution
+from organizer.meetings import calendar, dashboard, privacy, timeline
+from organizer.meetings.forms import RSVP_LABELS
+
+CONTRIBUTION = Contribution(
+    panels=dashboard.PANELS,
+    calendar=[calendar.meetings],
+    timeline=[timeline.meetings_attended],
+    subject_sections=[privacy.meetings_section],
+    subject_labels={"rsvp": RSVP_LABELS},
+)
