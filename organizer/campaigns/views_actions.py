@@ -25,7 +25,7 @@ from organizer.kernel.unit_of_work import check_version, commit, unit_of_work
 from organizer.residents import lists
 from organizer.residents.models import Resident, SavedSearch
 from organizer.residents.normalize import fold
-from organizer.residents.services import WITH_ADDRESS
+from organizer.residents.services import with_address
 
 routes = Routes()
 
@@ -101,7 +101,7 @@ def action(action_id: int):
                 select(Resident)
                 .where(Resident.name_key.contains(fold(query)), Resident.do_not_contact.is_(False))
                 .order_by(Resident.last_name, Resident.first_name)
-                .options(WITH_ADDRESS)
+                .options(with_address())
                 .limit(20)
             )
             if resident.id not in listed

@@ -11,7 +11,7 @@ from organizer.conversations.forms import ResidentField
 from organizer.conversations.models import Commitment, Issue
 from organizer.extensions import db
 from organizer.residents.models import Resident
-from organizer.residents.services import WITH_ADDRESS
+from organizer.residents.services import with_address
 
 TALKERS = (Role.ORGANIZER, Role.LEADER)  # may log one-on-ones, house meetings, commitments
 PAGE_SIZE = 30
@@ -40,7 +40,7 @@ def fill_pickers(form) -> None:
     pickers = _resident_fields(form)
     ids = {f.data for f in pickers if f.data}
     known = (
-        {r.id: r for r in db.session.scalars(select(Resident).where(Resident.id.in_(ids)).options(WITH_ADDRESS))}
+        {r.id: r for r in db.session.scalars(select(Resident).where(Resident.id.in_(ids)).options(with_address()))}
         if ids
         else {}
     )

@@ -18,7 +18,7 @@ from organizer.kernel.routes import Routes
 from organizer.kernel.time import local_today
 from organizer.kernel.unit_of_work import commit
 from organizer.residents.models import Household, Resident
-from organizer.residents.services import WITH_ADDRESS
+from organizer.residents.services import with_address
 
 routes = Routes()
 
@@ -50,7 +50,7 @@ def new_door_knock():
             select(Resident)
             .where(Resident.household_id == household.id)
             .order_by(Resident.name_key)
-            .options(WITH_ADDRESS)
+            .options(with_address())
         )
         known = {value for value, _label in form.resident_id.choices}
         form.resident_id.choices += [(r.id, services.resident_label(r)) for r in behind_the_door if r.id not in known]

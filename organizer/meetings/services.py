@@ -27,7 +27,7 @@ from organizer.meetings.templates_builtin import BUILTIN_TEMPLATES
 from organizer.residents import lists
 from organizer.residents.models import Resident
 from organizer.residents.normalize import fold
-from organizer.residents.services import WITH_ADDRESS
+from organizer.residents.services import with_address
 
 # Stored moments are aware UTC already (kernel.time.UTCDateTime); the old name stays for callers.
 as_utc = aware_utc
@@ -314,7 +314,7 @@ def search_residents(query: str, exclude: set[int], limit: int = 20) -> list[Res
         select(Resident)
         .where(Resident.name_key.contains(key))
         .order_by(Resident.name_key)
-        .options(WITH_ADDRESS)
+        .options(with_address())
         .limit(limit + 5)
     )
     return [r for r in db.session.scalars(statement) if r.id not in exclude][:limit]

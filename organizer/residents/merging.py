@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Date, DateTime, LargeBinary, and_, delete, func, insert, select, update
+from sqlalchemy import Date, DateTime, LargeBinary, TypeDecorator, and_, delete, func, insert, select, update
 
 from organizer.audit import services as audit
 from organizer.extensions import db
@@ -105,6 +105,12 @@ def _dump(table, row) -> dict:
     return values
 
 
+def _base_type(column):
+    """The column's SQL type under any TypeDecorator (UTCDateTime is a DateTime)."""
+    kind = column.type
+    return kind.impl if isinstance(kind, TypeDecorator) else kind
+
+
 def _load(table, values: dict) -> dict:
     row = {}
     for column in table.columns:
@@ -112,11 +118,11 @@ def _load(table, values: dict) -> dict:
             continue
         value = values[column.name]
         if value is not None:
-            if isinstance(column.type, DateTime):
+            if isinstance(_base_type(column), DateTime):
                 value = datetime.fromisoformat(value)
-            elif isinstance(column.type, Date):
+            elif isinstance(_base_type(column), Date):
                 value = date.fromisoformat(value)
-            elif isinstance(column.type, LargeBinary):
+            elif isinstance(_base_type(column), LargeBinary):
                 value = base64.b64decode(value)
         row[column.name] = value
     return row
@@ -228,9 +234,9 @@ def _load_value(name: str, value):
     if value is None:
         return None
     column = Resident.__table__.c[name]
-    if isinstance(column.type, DateTime):
+    if isinstance(_base_type(column), DateTime):
         return datetime.fromisoformat(value)
-    if isinstance(column.type, Date):
+    if isinstance(_base_type(column), Date):
         return date.fromisoformat(value)
     return value
 

@@ -414,13 +414,16 @@ def full_address(address: Address | None) -> str:
     return text
 
 
-# Loader option for lists that show resident_hint(): the door and its address in the same statement.
-WITH_ADDRESS = joinedload(Resident.household).joinedload(Household.address)
+def with_address():
+    """Loader option for lists that show resident_hint(): the door and its address in the same statement.
+    A function, not a constant: building it configures the mappers, which must wait until every feature's
+    models are imported (Address.turf points at turfs)."""
+    return joinedload(Resident.household).joinedload(Household.address)
 
 
 def resident_hint(resident: Resident) -> str:
     """What tells two namesakes apart in a picker: the street of their door and the end of their phone
-    ("12 bis rue Joffre · …78"); the household and its address must be loaded (WITH_ADDRESS)."""
+    ("12 bis rue Joffre · …78"); the household and its address must be loaded (with_address())."""
     parts = []
     household = resident.household
     if household is not None and household.address is not None:
