@@ -12,6 +12,7 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from organizer.audit import services as audit
+from organizer.auth import records
 from organizer.auth.permissions import public, require_role
 from organizer.canvass import services
 from organizer.conversations.labels import RESULT_LABELS
@@ -19,6 +20,7 @@ from organizer.extensions import db
 from organizer.kernel.time import local_today
 from organizer.kernel.unit_of_work import unit_of_work
 from organizer.residents.labels import CONSENT_LABELS
+from organizer.residents.models import Household
 from organizer.turfs.models import Turf
 
 bp = Blueprint("canvass", __name__)
@@ -182,14 +184,17 @@ def home():
 @bp.route("/canvass/turf/<int:turf_id>")
 @require_role(*EVERYONE)
 def turf(turf_id: int):
-    """A turf's walk list (the same shell: the phone draws it, with or without signal)."""
+    """A turf's walk list (the same shell: the phone draws it, with or without signal); online, a turf outside
+    the person's scope answers 404 like one that does not exist (organizer.auth.records)."""
+    records.load(Turf, turf_id)
     return _shell()
 
 
 @bp.route("/canvass/door/<int:household_id>")
 @require_role(*EVERYONE)
 def door(household_id: int):
-    """One door (what a walk sheet's QR code opens on the phone)."""
+    """One door (what a walk sheet's QR code opens on the phone); outside the person's scope, 404."""
+    records.load(Household, household_id)
     return _shell()
 
 

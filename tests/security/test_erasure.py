@@ -2,12 +2,12 @@
 import, its rejects) go with the person; the subject-access copy says where data was found."""
 
 import io
-from pathlib import Path
 
 from pypdf import PdfReader
 from sqlalchemy import select
 
 from organizer.extensions import db
+from organizer.jobs.models import JobFile
 from organizer.residents.models import Address, Household, Resident
 from organizer.turfs.models import Turf
 from tests.privacy.conftest import resident_id  # noqa: F401 - the fixture: Hélène Dupont, 12 bis rue Joffre
@@ -17,6 +17,12 @@ UPLOAD = "first_name;last_name;email\nHélène;Dupont;helene@example.org\nJean;M
 
 def _pdf_text(data: bytes) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def _import_files(app) -> list[bytes]:
+    """The import's job files (the database in tests: no ORGANIZER_SHARED_FOLDER)."""
+    with app.app_context():
+        return list(db.session.scalars(select(JobFile.data).where(JobFile.folder == "imports")))
 
 
 def _print_her_turf(app, client, resident_id) -> int:  # noqa: F811
@@ -47,8 +53,7 @@ def test_erasure_deletes_job_results_and_files_that_name_the_person(app, client,
         content_type="multipart/form-data",
     )
     assert upload.status_code == 302
-    imports = Path(app.instance_path) / "imports"
-    assert any("Dupont" in path.read_text(errors="ignore") for path in imports.iterdir())
+    assert any(b"Dupont" in data for data in _import_files(app))  # job files (organizer.jobs.files), not the instance
     # The subject-access copy says where she was found, job results and files included.
     copy = client.get(f"/privacy/residents/{resident_id}/export.json").json
     places = {row["where"]: row["count"] for row in copy["found_in"]}
@@ -56,6 +61,6 @@ def test_erasure_deletes_job_results_and_files_that_name_the_person(app, client,
     assert client.post_form(f"/privacy/residents/{resident_id}/erase", {"confirmation": "erase"}).status_code == 302
     assert client.get(f"/jobs/{job_id}/result").status_code == 404
     assert "Download" not in client.get(f"/jobs/{job_id}").get_data(as_text=True)
-    assert not any(path.is_file() for path in imports.iterdir())
+    assert _import_files(app) == []
     with app.app_context():
         assert db.session.scalar(select(Resident).where(Resident.last_name == "Dupont")) is None

@@ -112,9 +112,11 @@ def test_cli_export_and_rejects_are_private(app, runner, tmp_path, loose_umask):
     assert _mode(export) == 0o600
 
 
-def test_web_upload_is_private(app, client, make_user, loose_umask):
+def test_web_upload_is_private(app, client, make_user, loose_umask, tmp_path):
     import io
 
+    # Uploads are job files (organizer.jobs.files): in the shared folder when one is set, 0600 there.
+    app.config["SHARED_FOLDER"] = str(tmp_path / "shared")
     _id, email = make_user("organizer")
     client.login(email)
     response = client.post_form(
@@ -123,7 +125,7 @@ def test_web_upload_is_private(app, client, make_user, loose_umask):
         content_type="multipart/form-data",
     )
     assert response.status_code == 302
-    folder = Path(app.instance_path) / "imports"
+    folder = tmp_path / "shared" / "imports"
     files = list(folder.iterdir())
     assert files and all(_mode(path) == 0o600 for path in files)
     assert _mode(folder) == 0o700
