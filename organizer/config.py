@@ -15,6 +15,9 @@ class Defaults:
     BABEL_DEFAULT_LOCALE = "fr"
     BABEL_DEFAULT_TIMEZONE = "Europe/Paris"
     LANGUAGES = ("fr", "en")
+    # The organization's country (ISO 3166 code): phone numbers without +prefix are read in it and shown in
+    # its national form; addresses are parsed in its way ("US", "CA": number, street, unit, city, state, ZIP).
+    COUNTRY = "FR"
     # Paper size for printed sheets: "a4" or "letter"; None follows the locale.
     PAPER_SIZE = None
     # Support levels (1-5) are opinion data; a deployment may switch them off.

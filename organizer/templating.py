@@ -40,6 +40,12 @@ def _organization_name(app: Flask) -> str:
 
 def register(app: Flask) -> None:
     """Expose helpers to every template."""
+    from organizer.i18n import colon, format_clock, format_moment
+
+    # Dates and times never show seconds, in pages and PDFs alike (Babel's medium/long forms do).
+    app.jinja_env.filters["datetimeformat"] = format_moment
+    app.jinja_env.filters["timeformat"] = format_clock
+    app.jinja_env.globals["colon"] = colon  # "{{ _('Label') }}{{ colon() }} value"
 
     @app.context_processor
     def inject_globals():

@@ -29,3 +29,12 @@ def test_foundation_pages_are_all_french(app, client, admin, url):
 def test_login_page_is_all_french(client):
     html = client.get("/login", headers={"Accept-Language": "fr"}).get_data(as_text=True)
     assert english_in_french_page(html) == []
+
+
+def test_audit_log_speaks_in_words(app, client, admin):
+    client.login(admin[1])
+    client.post_form("/language", {"lang": "fr", "next": "/"})
+    html = client.get("/admin/audit/").get_data(as_text=True)
+    assert "Connexion" in html and '<code class="muted">login.success</code>' in html
+    client.post_form("/language", {"lang": "en", "next": "/"})
+    assert "Signed in" in client.get("/admin/audit/").get_data(as_text=True)

@@ -72,3 +72,28 @@ def test_phone_e164(raw, expected):
 
 def test_street_abbreviations_from_ban_files():
     assert street_key("la gde grange") == "la grande grange"
+
+
+@pytest.mark.parametrize(
+    ("raw", "country", "expected"),
+    [
+        ("(514) 555-0199", "CA", "+15145550199"),
+        ("514.555.0199", "US", "+15145550199"),
+        ("06 12 34 56 78", "US", None),
+        ("0000000000", "FR", None),
+        ("06 12 34 56 78 9", "FR", None),
+    ],
+)
+def test_phone_e164_in_the_organizations_country(raw, country, expected):
+    assert phone_e164(raw, country) == expected
+
+
+def test_phones_shown_in_the_national_form_of_the_country():
+    from organizer.residents.phones import display, last_digits
+
+    assert display("+33612345678", "FR") == "06 12 34 56 78"
+    assert display("+32470123456", "FR") == "+32 470 12 34 56"
+    assert display("+15145550199", "CA") == "(514) 555-0199"
+    assert display("+15145550199", "FR") == "+1 514-555-0199"
+    assert display("not a number", "FR") == "not a number" and display(None) == ""
+    assert last_digits("+33612345678") == "78"

@@ -1,7 +1,7 @@
 """turnout: outgoing mail, reminder calls, public sign-up pages, residents' e-mail consent
 
 Revision ID: b224a700ec01
-Revises: paper_sheet_prints
+Revises: data_merges_and_lists
 Create Date: 2026-12-02 19:31:07.392715
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'b224a700ec01'
-down_revision = 'paper_sheet_prints'  # after paper
+down_revision = 'data_merges_and_lists'  # after data's
 branch_labels = None
 depends_on = None
 

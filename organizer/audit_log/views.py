@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from organizer.audit import services as audit
 from organizer.audit.models import AuditEvent
+from organizer.audit_log import labels
 from organizer.auth.models import Role, User
 from organizer.auth.permissions import require_recent_auth, require_role
 from organizer.extensions import db
@@ -60,6 +61,9 @@ def index():
     next_args = dict(request.args, before=events[-1].id) if has_more else None
     return render_template(
         "audit/index.html",
+        audit_action=labels.action_label,
+        audit_target=labels.target_label,
+        audit_details=labels.details_text,
         events=events,
         filters=filters,
         date_from=request.args.get("from", ""),

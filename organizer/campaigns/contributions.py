@@ -3,6 +3,7 @@ calendar feeds, their part of subject rights, and who may see their records (eve
 their owner only)."""
 
 from organizer.campaigns import access, calendar, dashboard, privacy
+from organizer.campaigns.models import RSVP_ANSWERS
 from organizer.kernel.contributions import Contribution
 
 CONTRIBUTION = Contribution(
@@ -11,4 +12,5 @@ CONTRIBUTION = Contribution(
     subject_sections=[privacy.actions_section],
     erasers=[privacy.anonymise_attendance],
     record_scopes=access.RECORD_SCOPES,
+    subject_labels={"rsvp": RSVP_ANSWERS},
 )

@@ -29,6 +29,7 @@ from organizer.conversations.models import Issue
 from organizer.db import utcnow
 from organizer.extensions import db
 from organizer.kernel.time import aware_utc
+from organizer.residents import lists
 from organizer.residents.normalize import phone_e164
 
 CAMPAIGN_FIELDS = (
@@ -541,3 +542,11 @@ def calendar_tokens(user: User) -> list[CalendarToken]:
             select(CalendarToken).where(CalendarToken.user_id == user.id).order_by(CalendarToken.created_at.desc())
         )
     )
+
+
+def invite_search(action: Action, user, search, selection) -> int:
+    """Invite every resident of a saved search's `selection` to `action` (never do-not-contact, never twice);
+    audited; returns how many were added."""
+    added = lists.invite(user, selection, Attendee.__table__, "resident_id", {"action_id": action.id})
+    audit.record("action.invite_search", action, search=search.id, count=added)
+    return added

@@ -2,6 +2,7 @@
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -9,7 +10,7 @@ from organizer.auth import records
 from organizer.auth.permissions import require_role
 from organizer.campaigns import calendar, services
 from organizer.campaigns.forms import ActionForm, ButtonForm, EvaluationForm, RsvpForm, WalkInForm
-from organizer.campaigns.models import INFLUENCE_RANGE, RSVP_ANSWERS, STANCE_RANGE, Action, Campaign
+from organizer.campaigns.models import INFLUENCE_RANGE, RSVP_ANSWERS, STANCE_RANGE, Action, Attendee, Campaign
 from organizer.campaigns.views_common import (
     EDITORS,
     READERS,
@@ -24,8 +25,10 @@ from organizer.kernel.contributions import sections_for
 from organizer.kernel.routes import Routes
 from organizer.kernel.unit_of_work import check_version, commit, unit_of_work
 from organizer.params import parse_int
-from organizer.residents.models import Resident
+from organizer.residents import lists
+from organizer.residents.models import Resident, SavedSearch
 from organizer.residents.normalize import fold
+from organizer.residents.services import with_address
 
 routes = Routes()
 
@@ -101,6 +104,7 @@ def action(action_id: int):
                 select(Resident)
                 .where(Resident.name_key.contains(fold(query)), Resident.do_not_contact.is_(False))
                 .order_by(Resident.last_name, Resident.first_name)
+                .options(with_address())
                 .limit(20)
             )
             if resident.id not in listed
@@ -114,6 +118,7 @@ def action(action_id: int):
         can_edit=can_edit,
         query=query,
         found=found,
+        saved_searches=lists.searches_for(current_user) if can_edit else [],
         turnout=services.actual_turnout(action),
         rsvps=services.rsvp_count(action),
         evaluation_form=evaluation_form,
@@ -182,6 +187,31 @@ def add_attendee(action_id: int):
     else:
         flash(_("%(name)s is on the list.", name=resident.display_name), "success")
     return redirect(url_for("campaigns.action", action_id=action.id, q=request.form.get("q") or None) + "#check-in")
+
+
+@routes.route("/actions/<int:action_id>/invite-search", methods=["POST"])
+@require_role(*EDITORS)
+def invite_search(action_id: int):
+    """Invite every resident a saved search finds (never do-not-contact, never twice), after a count."""
+    action = _action_or_404(action_id)
+    _require_edit(action.campaign)
+    search = records.load(SavedSearch, parse_int(request.form.get("search_id"), "search_id"))
+    selection = lists.selection_of(current_user, search)
+    if not request.form.get("confirm"):
+        return render_template(
+            "residents/invite_confirm.html",
+            title=action.title,
+            search=search,
+            count=lists.invitable_count(
+                current_user, selection, Attendee.__table__, "resident_id", {"action_id": action.id}
+            ),
+            post_url=url_for("campaigns.invite_search", action_id=action.id),
+            back=url_for("campaigns.action", action_id=action.id),
+        )
+    added = services.invite_search(action, current_user, search, selection)
+    commit()
+    flash(ngettext("%(num)d resident invited.", "%(num)d residents invited.", added), "success")
+    return redirect(url_for("campaigns.action", action_id=action.id) + "#check-in")
 
 
 @routes.route("/actions/<int:action_id>/walk-in", methods=["POST"])

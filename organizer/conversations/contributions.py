@@ -2,6 +2,7 @@
 who may see their records (organizer.conversations.access)."""
 
 from organizer.conversations import access, privacy, timeline
+from organizer.conversations.labels import ANSWER_LABELS, EVIDENCE_LABELS, RESULT_LABELS, STATUS_LABELS
 from organizer.kernel.contributions import Contribution
 
 CONTRIBUTION = Contribution(
@@ -22,4 +23,11 @@ CONTRIBUTION = Contribution(
     ],
     erasers=[privacy.erase_door_knocks, privacy.erase_hosted_house_meetings],
     record_scopes=access.RECORD_SCOPES,
+    # The codes of those sections in words, for the readable subject-access copy.
+    subject_labels={
+        "result": RESULT_LABELS,
+        "status": STATUS_LABELS,
+        "evidence_kind": EVIDENCE_LABELS,
+        "answer": ANSWER_LABELS,
+    },
 )

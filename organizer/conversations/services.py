@@ -27,6 +27,7 @@ from organizer.conversations.models import (
 from organizer.db import utcnow
 from organizer.extensions import db
 from organizer.kernel.time import local_today
+from organizer.residents import services as residents_services
 from organizer.residents.models import (
     CONSENT_BASES,
     LEADERSHIP_STAGES,
@@ -89,12 +90,17 @@ def search_residents(query: str, limit: int = 20, household_ids=None) -> list[Re
         statement = statement.where(Resident.name_key.like(f"%{escaped}%", escape="\\"))
     if household_ids is not None:
         statement = statement.where(Resident.household_id.in_(household_ids))
+    statement = statement.options(residents_services.with_address())
     return list(db.session.scalars(statement.order_by(Resident.name_key, Resident.id).limit(limit)))
 
 
 def resident_label(resident: Resident) -> str:
-    """What a picker shows: the name, and a mark for do-not-contact."""
+    """What a picker shows: the name, the street and the phone's end (namesakes told apart), and a mark for
+    do-not-contact; the resident's household and address must be loaded (residents' with_address())."""
     label = resident.display_name or f"#{resident.id}"
+    hint = residents_services.resident_hint(resident)
+    if hint:
+        label = f"{label} — {hint}"
     return f"{label} ⚠" if resident.do_not_contact else label
 
 

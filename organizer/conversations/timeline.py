@@ -6,6 +6,7 @@ may not read (canvassers and leaders see their own sensitive notes only)."""
 from datetime import UTC, date, datetime, time
 
 from flask import url_for
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
@@ -127,7 +128,11 @@ def house_meetings(resident_ids: list[int], viewer) -> list[tuple[int, TimelineE
                 TimelineEntry(
                     at=_at(meeting.held_on),
                     kind="house_meeting",
-                    title=_("Hosted a house meeting (%(n)s attendees)", n=len(meeting.attendees)),
+                    title=ngettext(
+                        "Hosted a house meeting (%(num)d attendee)",
+                        "Hosted a house meeting (%(num)d attendees)",
+                        len(meeting.attendees),
+                    ),
                     detail=_note(viewer, meeting.notes, meeting.note_sensitive, meeting.organizer_id),
                     url=url,
                     sensitive=meeting.note_sensitive,
@@ -163,7 +168,7 @@ def commitments(resident_ids: list[int], viewer) -> list[tuple[int, TimelineEntr
             title = _("%(name)s promised: %(what)s", name=who, what=commitment.what)
         detail = str(STATUS_LABELS[commitment.status])
         if commitment.due_on:
-            detail += " · " + _("due %(date)s", date=commitment.due_on.isoformat())
+            detail += " · " + _("due %(date)s", date=format_date(commitment.due_on, "long"))
         url = url_for("conversations.edit_commitment", commitment_id=commitment.id) if _talker(viewer) else None
         entries.append(
             (
@@ -189,7 +194,11 @@ def stage_changes(resident_ids: list[int], viewer) -> list[tuple[int, TimelineEn
                     "Leadership ladder: %(from)s → %(to)s",
                     **{"from": STAGE_LABELS[change.from_stage], "to": STAGE_LABELS[change.to_stage]},
                 ),
-                detail=f"{EVIDENCE_LABELS.get(change.evidence_kind, change.evidence_kind)}: {change.evidence}",
+                detail=_(
+                    "%(label)s: %(value)s",
+                    label=EVIDENCE_LABELS.get(change.evidence_kind, change.evidence_kind),
+                    value=change.evidence,
+                ),
                 url=url_for("conversations.ladder", resident_id=change.resident_id) if _talker(viewer) else None,
             ),
         )

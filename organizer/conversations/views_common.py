@@ -12,6 +12,7 @@ from organizer.conversations.models import Commitment, Issue
 from organizer.extensions import db
 from organizer.params import BadParameter, parse_int
 from organizer.residents.models import Household, Resident
+from organizer.residents.services import with_address
 
 TALKERS = (Role.ORGANIZER, Role.LEADER)  # may log one-on-ones, house meetings, commitments
 PAGE_SIZE = 30
@@ -39,7 +40,7 @@ def fill_pickers(form) -> None:
     """Give each resident picker its options: the current choice, plus matches for its search box (no-JS path)."""
     pickers = _resident_fields(form)
     ids = {f.data for f in pickers if f.data}
-    visible = records.visible(Resident).where(Resident.id.in_(ids))
+    visible = records.visible(Resident).where(Resident.id.in_(ids)).options(with_address())
     known = {r.id: r for r in db.session.scalars(visible)} if ids else {}
     for f in pickers:
         options = [("", "—")]

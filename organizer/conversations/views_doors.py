@@ -19,6 +19,7 @@ from organizer.kernel.time import local_today
 from organizer.kernel.unit_of_work import commit
 from organizer.params import int_arg, parse_int
 from organizer.residents.models import Household, Resident
+from organizer.residents.services import with_address
 
 routes = Routes()
 
@@ -43,7 +44,10 @@ def new_door_knock():
     household = records.load(Household, household_id, selectinload(Household.address)) if household_id else None
     if household is not None:
         behind_the_door = db.session.scalars(
-            records.visible(Resident).where(Resident.household_id == household.id).order_by(Resident.name_key)
+            records.visible(Resident)
+            .where(Resident.household_id == household.id)
+            .order_by(Resident.name_key)
+            .options(with_address())
         )
         known = {value for value, _label in form.resident_id.choices}
         form.resident_id.choices += [(r.id, services.resident_label(r)) for r in behind_the_door if r.id not in known]

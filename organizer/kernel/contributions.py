@@ -96,6 +96,9 @@ Eraser = Callable[[list[int]], dict[str, int]]
 # jobs); the subject-access copy lists them in its `found_in` as places that may hold the person, and the
 # feature's eraser deletes them.
 StoredCopies = Callable[[], dict[str, int]]
+# {column key: {code: label}}: how the readable subject-access copy says a feature's codes in words
+# ("result": {"talked": "Talked"...}); merged across features, a later feature adding codes to a key.
+SubjectLabels = Mapping[str, Mapping[str, object]]
 
 
 # --- which doors a canvasser may see (the one access rule, read by residents and conversations) -----------
@@ -149,6 +152,7 @@ class Contribution:
     subject_sections: Sequence[SubjectSection] = ()
     erasers: Sequence[Eraser] = ()
     stored_copies: Sequence[StoredCopies] = ()
+    subject_labels: SubjectLabels = field(default_factory=dict)
     job_kinds: Sequence[JobKind] = ()
     door_scope: DoorScope | None = None
     record_scopes: Mapping[type, RecordScope] = field(default_factory=dict)
@@ -168,6 +172,10 @@ class Registry:
         self.subject_sections: tuple[SubjectSection, ...] = tuple(s for c in contributions for s in c.subject_sections)
         self.erasers: tuple[Eraser, ...] = tuple(e for c in contributions for e in c.erasers)
         self.stored_copies: tuple[StoredCopies, ...] = tuple(s for c in contributions for s in c.stored_copies)
+        self.subject_labels: dict[str, dict[str, object]] = {}
+        for contribution in contributions:
+            for key, labels in contribution.subject_labels.items():
+                self.subject_labels.setdefault(key, {}).update(labels)
         self.startup: tuple[Callable[[object], None], ...] = tuple(s for c in contributions for s in c.startup)
         scopes = [c.door_scope for c in contributions if c.door_scope is not None]
         if len(scopes) > 1:

@@ -3,6 +3,7 @@ resident page's timeline, their part of subject access, and who may see a meetin
 
 from organizer.kernel.contributions import Contribution
 from organizer.meetings import access, calendar, dashboard, privacy, timeline
+from organizer.meetings.forms import RSVP_LABELS
 
 CONTRIBUTION = Contribution(
     panels=dashboard.PANELS,
@@ -10,4 +11,5 @@ CONTRIBUTION = Contribution(
     timeline=[timeline.meetings_attended],
     subject_sections=[privacy.meetings_section],
     record_scopes=access.RECORD_SCOPES,
+    subject_labels={"rsvp": RSVP_LABELS},
 )

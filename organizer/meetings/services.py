@@ -8,6 +8,7 @@ from flask_babel import force_locale, get_timezone
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
+from organizer.audit import services as audit
 from organizer.extensions import db
 from organizer.kernel.time import aware_utc
 from organizer.meetings import timing
@@ -23,8 +24,10 @@ from organizer.meetings.models import (
     MinutesActionItem,
 )
 from organizer.meetings.templates_builtin import BUILTIN_TEMPLATES
+from organizer.residents import lists
 from organizer.residents.models import Resident
 from organizer.residents.normalize import fold
+from organizer.residents.services import with_address
 
 # Stored moments are aware UTC already (kernel.time.UTCDateTime); the old name stays for callers.
 as_utc = aware_utc
@@ -308,7 +311,13 @@ def search_residents(query: str, exclude: set[int], limit: int = 20) -> list[Res
     key = fold(query)
     if not key:
         return []
-    statement = select(Resident).where(Resident.name_key.contains(key)).order_by(Resident.name_key).limit(limit + 5)
+    statement = (
+        select(Resident)
+        .where(Resident.name_key.contains(key))
+        .order_by(Resident.name_key)
+        .options(with_address())
+        .limit(limit + 5)
+    )
     return [r for r in db.session.scalars(statement) if r.id not in exclude][:limit]
 
 
@@ -427,3 +436,11 @@ def delete_template(template: MeetingTemplate) -> None:
         raise ValueError("built-in templates stay")
     db.session.delete(template)
     db.session.flush()
+
+
+def invite_search(meeting: Meeting, user, search, selection) -> int:
+    """Invite every resident of a saved search's `selection` to `meeting` (never do-not-contact, never twice);
+    audited; returns how many were added."""
+    added = lists.invite(user, selection, MeetingResident.__table__, "resident_id", {"meeting_id": meeting.id})
+    audit.record("meeting.invite_search", meeting, search=search.id, count=added)
+    return added

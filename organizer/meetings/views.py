@@ -4,6 +4,7 @@ templates, and the printed agenda and sign-in sheet. Thin: parse, call services,
 from flask import Blueprint, abort, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -28,10 +29,18 @@ from organizer.meetings.forms import (
     SaveTemplateForm,
     SignInSheetForm,
 )
-from organizer.meetings.models import RSVP_STATUSES, AgendaItem, Meeting, MeetingTemplate, MinutesActionItem
+from organizer.meetings.models import (
+    RSVP_STATUSES,
+    AgendaItem,
+    Meeting,
+    MeetingResident,
+    MeetingTemplate,
+    MinutesActionItem,
+)
 from organizer.params import int_arg
 from organizer.printing.pdf import pdf_response
-from organizer.residents.models import Resident
+from organizer.residents import lists
+from organizer.residents.models import Resident, SavedSearch
 
 bp = Blueprint("meetings", __name__)
 URL_PREFIX = "/meetings"
@@ -158,6 +167,7 @@ def _render_show(meeting: Meeting, status: int = 200, **forms):
             open_commitments=open_,
             resident_q=resident_q,
             found_residents=found,
+            saved_searches=lists.searches_for(current_user) if editable else [],
             attendees=_attendees(meeting),
             users_to_invite=[u for u in _active_users() if u.id not in attendee_ids],
             kind_labels=KIND_LABELS,
@@ -400,6 +410,30 @@ def add_attendee(meeting_id: int):
         flash(_("Choose someone to invite."), "error")
         return _to_show(meeting, "attendees")
     commit()
+    return _to_show(meeting, "attendees")
+
+
+@bp.route("/<int:meeting_id>/invite-search", methods=["POST"])
+@require_role(*EDITORS)
+def invite_search(meeting_id: int):
+    """Invite every resident a saved search finds (never do-not-contact, never twice), after a count."""
+    meeting = _meeting_or_404(meeting_id)
+    search = records.load(SavedSearch, int_arg("search_id", values=request.form))
+    selection = lists.selection_of(current_user, search)
+    if not request.form.get("confirm"):
+        return render_template(
+            "residents/invite_confirm.html",
+            title=meeting.title,
+            search=search,
+            count=lists.invitable_count(
+                current_user, selection, MeetingResident.__table__, "resident_id", {"meeting_id": meeting.id}
+            ),
+            post_url=url_for("meetings.invite_search", meeting_id=meeting.id),
+            back=url_for("meetings.show", meeting_id=meeting.id) + "#attendees",
+        )
+    added = services.invite_search(meeting, current_user, search, selection)
+    commit()
+    flash(ngettext("%(num)d resident invited.", "%(num)d residents invited.", added), "success")
     return _to_show(meeting, "attendees")
 
 

@@ -5,19 +5,22 @@ import json
 from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from organizer.audit import services as audit
 from organizer.auth import records
 from organizer.auth.models import Role
 from organizer.auth.permissions import require_recent_auth, require_role
 from organizer.db import utcnow
+from organizer.extensions import db
 from organizer.kernel.unit_of_work import commit
 from organizer.printing.pdf import pdf_response, render_pdf
-from organizer.privacy import services
+from organizer.privacy import readable, services
 from organizer.privacy.forms import ErasureForm, ObjectionForm, PurgeForm
 from organizer.residents.history import FIELD_LABELS as RESIDENT_FIELD_LABELS
-from organizer.residents.labels import CONSENT_LABELS
-from organizer.residents.models import Resident
+from organizer.residents.labels import CONSENT_LABELS, ELECTORAL_WARNING
+from organizer.residents.models import Address, Household, Resident
+from organizer.residents.services import full_address
 
 bp = Blueprint("privacy", __name__)
 URL_PREFIX = "/privacy"
@@ -62,6 +65,14 @@ def _resident(resident_id: int) -> Resident:
     return records.load(Resident, resident_id)
 
 
+def _address_of(person: Resident) -> Address | None:
+    if person.household_id is None:
+        return None
+    return db.session.scalar(
+        select(Address).join(Household, Household.address_id == Address.id).where(Household.id == person.household_id)
+    )
+
+
 @bp.route("/residents/<int:resident_id>")
 @require_role(Role.ORGANIZER)
 def resident(resident_id: int):
@@ -75,6 +86,10 @@ def resident(resident_id: int):
         objection_form=ObjectionForm(),
         erasure_form=ErasureForm(),
         consent_labels=CONSENT_LABELS,
+        electoral_warning=ELECTORAL_WARNING,
+        # The rectification history in words: "Support level 3 → 4", not "support_level 3 -> 4".
+        field_words=readable.field_label,
+        readable_value=readable.stored_value_text,
     )
 
 
@@ -107,10 +122,12 @@ def export_pdf(resident_id: int):
     pdf = render_pdf(
         "privacy/subject_access.html",
         resident=person,
-        data=data,
+        about=readable.about(data),
+        address=full_address(_address_of(person)),
+        sections=readable.sections(data, {**SECTION_LABELS, "rectifications": SECTION_LABELS["rectifications"]}),
+        electoral=data.get("consent_basis") == "electoral_list",
+        electoral_warning=ELECTORAL_WARNING,
         now=utcnow(),
-        field_labels=FIELD_LABELS,
-        section_labels=SECTION_LABELS,
     )
     return pdf_response(pdf, f"resident-{resident_id}.pdf")
 

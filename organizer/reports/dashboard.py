@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, timedelta
 
 from flask_babel import format_date
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 
@@ -98,7 +99,7 @@ def vertical_chart(chart: Chart) -> Chart:
                         "w": round(step - gap, 1),
                         "h": round(h, 1),
                         "series": s,
-                        "title": f"{category}: {name} {value}",
+                        "title": _("%(label)s: %(value)s", label=category, value=f"{name} {value}"),
                     }
                 )
         chart.bars.append(
@@ -133,7 +134,7 @@ def horizontal_chart(chart: Chart, *, centered: bool = False, scale: int | None 
                 "w": round(max(w, 0), 1),
                 "h": bar_h,
                 "series": i if centered else 0,
-                "title": f"{category}: {value}{chart.value_suffix}",
+                "title": _("%(label)s: %(value)s", label=category, value=f"{value}{chart.value_suffix}"),
                 "label": category,
                 "ly": y - 4,
                 "vx": round(x + w + 6, 1),

@@ -41,10 +41,18 @@ def _parse_map(pairs: tuple[str, ...]) -> dict[str, str]:
 )
 @click.option("--map", "maps", multiple=True, metavar="FIELD=COLUMN", help="Which column holds which field.")
 @click.option("--source", default=None, help='Data source recorded on each resident ("Porte-à-porte 2026").')
+@click.option(
+    "--basis",
+    type=click.Choice(["consent", "legitimate_interest", "membership", "electoral_list"]),
+    default=None,
+    help="Legal basis recorded on each new resident (default: electoral_list for the electoral list, "
+    "else legitimate_interest).",
+)
+@click.option("--purpose", default=None, help='What the data is kept for ("Campagne loyers 2026").')
 @click.option("--dry-run", is_flag=True, help="Check and count, write nothing.")
 @click.option("--skip-invalid", is_flag=True, help="Import the valid rows; write the others to FILE.rejects.csv.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
-def import_command(file: Path, fmt, maps, source, dry_run, skip_invalid, as_json):
+def import_command(file: Path, fmt, maps, source, basis, purpose, dry_run, skip_invalid, as_json):
     """Import FILE (CSV or XLSX): all rows or none, unless --skip-invalid."""
     mapping = _parse_map(maps)
     try:
@@ -55,6 +63,8 @@ def import_command(file: Path, fmt, maps, source, dry_run, skip_invalid, as_json
             fmt=fmt,
             mapping=mapping,
             source=source,
+            basis=basis,
+            purpose=purpose,
             dry_run=dry_run,
             skip_invalid=skip_invalid,
         )

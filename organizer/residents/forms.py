@@ -45,6 +45,7 @@ class ResidentForm(FlaskForm):
     staircase = StringField(_l("Staircase"), validators=[Optional(), Length(max=20)])
     floor = StringField(_l("Floor"), validators=[Optional(), Length(max=20)])
     door = StringField(_l("Door"), validators=[Optional(), Length(max=20)])
+    access_notes = StringField(_l("Door code and entry notes"), validators=[Optional(), Length(max=200)])
     postcode = StringField(_l("Postcode"), validators=[Optional(), Length(max=10)])
     city = StringField(_l("City"), validators=[Optional(), Length(max=120)])
     tags = StringField(_l("Tags"), validators=[Optional(), Length(max=500)])
@@ -54,13 +55,17 @@ class ResidentForm(FlaskForm):
     self_interest = TextAreaField(_l("Self-interest"), validators=[Optional(), Length(max=5000)])
     point_person_id = SelectField(_l("Point person"), coerce=lambda v: int(v) if v else None, validators=[Optional()])
     data_source = StringField(_l("Data source"), validators=[DataRequired(), Length(max=200)])
-    consent_basis = SelectField(_l("Consent basis"), validators=[Optional()])
+    # Required for a new resident (validate_* below), not on edits of older records that lack them.
+    consent_basis = SelectField(_l("Legal basis"), validate_choice=False)
+    purpose = StringField(_l("Purpose of the data"), validators=[Length(max=200)])
     consent_date = DateField(_l("Consent date"), validators=[Optional()])
     consent_method = StringField(_l("How consent was obtained"), validators=[Optional(), Length(max=200)])
     quote_consent = BooleanField(_l("Agrees to be quoted anonymously"))
     do_not_contact = BooleanField(_l("Do not contact"))
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=5000)])
     note_sensitive = BooleanField(_l("This note is sensitive (organizers only)"))
+    # Ticked after the form warned about look-alikes: the person checked and it is someone else.
+    not_a_duplicate = BooleanField(_l("I checked: this is a different person, save anyway"))
     submit = SubmitField(_l("Save"))
 
     def __init__(self, *args, issue_choices=(), user_choices=(), **kwargs):
@@ -69,6 +74,16 @@ class ResidentForm(FlaskForm):
         self.point_person_id.choices = [("", "—"), *user_choices]
         self.support_level.choices = [("", "—")] + [(str(n), str(n)) for n in range(1, 6)]
         self.consent_basis.choices = [("", "—"), *CONSENT_LABELS.items()]
+
+    def validate_consent_basis(self, field):
+        if field.data and field.data not in CONSENT_LABELS:
+            raise ValidationError(_l("Not a valid choice."))
+        if not self.version.data and not field.data:  # a new resident: say on what basis they are recorded
+            raise ValidationError(_l("Say on what legal basis this person is recorded."))
+
+    def validate_purpose(self, field):
+        if not self.version.data and not (field.data or "").strip():
+            raise ValidationError(_l("Say what this person's data is kept for."))
 
     def validate_street(self, field):
         if (self.number.data or "").strip() and not (field.data or "").strip():
@@ -102,5 +117,7 @@ class ImportConfirmForm(FlaskForm):
     """Last step: the data source to record, then write."""
 
     source = StringField(_l("Data source recorded on each resident"), validators=[DataRequired(), Length(max=200)])
+    basis = SelectField(_l("Legal basis"), choices=list(CONSENT_LABELS.items()), validate_choice=False)
+    purpose = StringField(_l("Purpose of the data"), validators=[Optional(), Length(max=200)])
     skip_invalid = BooleanField(_l("Import the valid rows and skip the others"))
     submit = SubmitField(_l("Import"))

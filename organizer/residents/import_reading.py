@@ -10,7 +10,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from organizer import spreadsheets
-from organizer.residents.normalize import fold
+from organizer.residents import columns
 
 
 def _(text: str, **values) -> str:
@@ -21,6 +21,7 @@ def _(text: str, **values) -> str:
 
 
 FIELDS = (
+    "address",
     "number",
     "suffix",
     "street",
@@ -29,6 +30,7 @@ FIELDS = (
     "staircase",
     "floor",
     "door",
+    "access_notes",
     "postcode",
     "city",
     "insee_code",
@@ -41,6 +43,7 @@ FIELDS = (
     "birth_name",
     "email",
     "phone",
+    "phone_alt",
     "birth_date",
     "languages",
     "tags",
@@ -48,6 +51,7 @@ FIELDS = (
     "note",
 )
 FIELD_LABELS = {
+    "address": _l("Whole address (number, street, unit…)"),
     "number": _l("Number"),
     "suffix": _l("Suffix (bis, ter)"),
     "street": _l("Street"),
@@ -56,6 +60,7 @@ FIELD_LABELS = {
     "staircase": _l("Staircase"),
     "floor": _l("Floor"),
     "door": _l("Door"),
+    "access_notes": _l("Door code and entry notes"),
     "postcode": _l("Postcode"),
     "city": _l("City"),
     "insee_code": _l("INSEE code"),
@@ -68,6 +73,7 @@ FIELD_LABELS = {
     "birth_name": _l("Birth name"),
     "email": _l("E-mail"),
     "phone": _l("Phone"),
+    "phone_alt": _l("Other phone"),
     "birth_date": _l("Birth date"),
     "languages": _l("Languages"),
     "tags": _l("Tags"),
@@ -164,6 +170,8 @@ NUMBER_THEN_STREET = re.compile(r"^\s*(\d+(?:\s*(?:bis|ter|quater|[a-zA-Z])\b)?)
 TAG_SEPARATORS = re.compile(r"[,;|]")
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 LIMITS = {
+    "address": 300,
+    "access_notes": 200,
     "street": 200,
     "first_name": 100,
     "last_name": 100,
@@ -274,27 +282,8 @@ def detect_format(header: list[str]) -> str:
 
 
 def guess_mapping(header: list[str]) -> dict[str, str]:
-    """A first mapping for the generic screen: columns named like a field."""
-    aliases = {
-        "number": ("number", "numero", "num", "no", "civicnumber", "house_number"),
-        "street": ("street", "rue", "voie", "streetname", "adresse", "address"),
-        "postcode": ("postcode", "code_postal", "cp", "zip", "codepostal"),
-        "city": ("city", "ville", "commune"),
-        "first_name": ("first_name", "prenom", "firstname", "prenoms"),
-        "last_name": ("last_name", "nom", "lastname", "surname"),
-        "email": ("email", "e_mail", "mail", "courriel"),
-        "phone": ("phone", "telephone", "tel", "mobile", "portable"),
-        "area": ("area", "ward", "quartier", "bureau"),
-        "tags": ("tags", "etiquettes"),
-    }
-    folded = {fold(h).replace(" ", "_"): h for h in header}
-    mapping = {}
-    for target, names in aliases.items():
-        for name in names:
-            if name in folded:
-                mapping[target] = folded[name]
-                break
-    return mapping
+    """A first mapping for the generic screen: columns named like a field, in French or English."""
+    return columns.guess_mapping(header, FIELDS)
 
 
 def default_source(fmt: str, table: Table) -> str | None:

@@ -5,6 +5,8 @@ import io
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from organizer.residents import phones
+from organizer.residents.addresses import parse_address, split_unit, starts_with_number
 from organizer.residents.import_reading import (
     ADDRESS_ONLY_FORMATS,
     EMAIL_PATTERN,
@@ -46,6 +48,10 @@ class ImportReport:
     header: list[str] = field(default_factory=list)
     dry_run: bool = False
     written: bool = False
+    # The first rows as they will be stored and what each matched (the check page shows them).
+    preview: list[dict] = field(default_factory=list)
+    # New residents who look like someone already known (same phone, e-mail or name elsewhere).
+    possible_duplicates: int = 0
 
     @property
     def ok(self) -> bool:
@@ -60,6 +66,7 @@ class ImportReport:
             "updated": self.updated,
             "unchanged": self.unchanged,
             "rejected": self.rejected,
+            "possible_duplicates": self.possible_duplicates,
             "dry_run": self.dry_run,
             "written": self.written,
             "errors": [error.as_dict() for error in self.errors],
@@ -150,6 +157,30 @@ def _clean(  # noqa: C901 - one rule per field of a row, in column order: split 
             fail(key, _("longer than %(max)s characters", max=limit))
             continue
         values[key] = value
+    line = values.get("address")
+    if (
+        not line
+        and not values.get("number")
+        and fmt not in ADDRESS_ONLY_FORMATS
+        and starts_with_number(values.get("street"))
+    ):
+        line, values["street"] = values["street"], ""  # "21 rue Monety" in the street column
+    if line:
+        parsed = parse_address(line, phones.region())
+        source_column = columns.get("address") or columns.get("street")
+        if parsed.number is not None and not values.get("number"):
+            values["number"] = f"{parsed.number} {parsed.suffix or ''}".strip()
+            columns = {**columns, "number": source_column}
+        for key in ("street", "building", "staircase", "floor", "door", "postcode", "city"):
+            if getattr(parsed, key) and not values.get(key):
+                values[key] = getattr(parsed, key)[: LIMITS.get(key, 200)]
+                columns = {**columns, key: source_column}
+    if values.get("unit"):
+        # "Bât. B esc. 2 porte 12" in one column: each part to its field, what is left is the door.
+        parts, values["unit"] = split_unit(values["unit"])
+        for key, value in parts.items():
+            if value and not values.get(key):
+                values[key] = value[: LIMITS.get(key, 20)]
     number_text = values.get("number", "")
     number, suffix = split_number(number_text) if number_text else (None, None)
     if number_text and number is None:
@@ -179,11 +210,12 @@ def _clean(  # noqa: C901 - one rule per field of a row, in column order: split 
         values["email"] = values["email"].lower()
         if not EMAIL_PATTERN.match(values["email"]):
             fail("email", _("“%(value)s” is not an e-mail address", value=values["email"]))
-    if values.get("phone"):
-        phone = phone_e164(values["phone"])
-        if phone is None:
-            fail("phone", _("“%(value)s” is not a phone number", value=values["phone"]))
-        values["phone"] = phone
+    for key in ("phone", "phone_alt"):
+        if values.get(key):
+            phone = phone_e164(values[key])
+            if phone is None:
+                fail(key, _("“%(value)s” is not a phone number", value=values[key]))
+            values[key] = phone
     if values.get("birth_date"):
         try:
             values["birth_date"] = _parse_date(values["birth_date"])

@@ -2,16 +2,19 @@
 
 from datetime import datetime
 from functools import lru_cache
+from types import SimpleNamespace
 
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import selectinload
 
 from organizer.db import utcnow
 from organizer.extensions import db
+from organizer.residents import duplicates
 from organizer.residents.import_reading import ADDRESS_ONLY_FORMATS, TAG_SEPARATORS
 from organizer.residents.import_rows import ImportReport
 from organizer.residents.models import Address, Household, Resident, Tag, resident_tags
 from organizer.residents.normalize import fold, name_key, street_key
+from organizer.residents.services import full_address
 
 # --- writing ----------------------------------------------------------------------------------------------
 
@@ -23,6 +26,7 @@ ADDRESS_COLUMNS = (
     "staircase",
     "floor",
     "door",
+    "access_notes",
     "postcode",
     "city",
     "insee_code",
@@ -30,8 +34,17 @@ ADDRESS_COLUMNS = (
     "lat",
     "lon",
 )
-ADDRESS_UPDATABLE = ("postcode", "city", "insee_code", "area", "lat", "lon")
-RESIDENT_COLUMNS = ("first_name", "last_name", "birth_name", "email", "phone", "birth_date", "languages")
+ADDRESS_UPDATABLE = ("postcode", "city", "insee_code", "area", "lat", "lon", "access_notes")
+RESIDENT_COLUMNS = (
+    "first_name",
+    "last_name",
+    "birth_name",
+    "email",
+    "phone",
+    "phone_alt",
+    "birth_date",
+    "languages",
+)
 
 
 def _executemany(table, rows: list[dict]) -> None:
@@ -85,11 +98,46 @@ def _address_key(values: dict) -> tuple:
     )
 
 
+PREVIEW_ROWS = 20
+
+
+def _preview_row(values: dict, address_ref) -> dict:
+    """One row of the check page as it will be stored: the address in its parts, the person, what matched."""
+    place = SimpleNamespace(
+        **{
+            key: values.get(key) or None
+            for key in ("number", "suffix", "street", "building", "staircase", "floor", "door", "postcode", "city")
+        }
+    )
+    name = " ".join(part for part in (values.get("first_name"), values.get("last_name")) if part)
+    return {
+        "row": values.get("row"),
+        "address": full_address(place) if place.street else "",
+        "access_notes": values.get("access_notes") or "",
+        "name": name,
+        "phone": values.get("phone") or "",
+        "email": values.get("email") or "",
+        "address_status": None if address_ref is None else ("matched" if address_ref[0] == "old" else "new"),
+        "resident": None,
+        "duplicate": None,
+    }
+
+
 class _Writer:
     """Matches rows to what exists and writes in bulk (a few statements per thousand rows)."""
 
-    def __init__(self, report: ImportReport, source: str, fmt: str, user_id: int | None):
+    def __init__(
+        self,
+        report: ImportReport,
+        source: str,
+        fmt: str,
+        user_id: int | None,
+        *,
+        basis: str | None = None,
+        purpose: str | None = None,
+    ):
         self.report, self.source, self.fmt, self.user_id = report, source, fmt, user_id
+        self.basis, self.purpose = basis, purpose
         self.address_by_source: dict[str, int] = {}
         self.address_by_key: dict[tuple, int] = {}
         self.household_by_address: dict[int, int] = {}
@@ -196,6 +244,10 @@ class _Writer:
         address_ids = [
             None if ref is None else (ref[1] if ref[0] == "old" else new_ids[ref[1]]) for ref in record_address
         ]
+        preview = [
+            _preview_row(values, ref) for values, ref in zip(records[:PREVIEW_ROWS], record_address, strict=False)
+        ]
+        report.preview = preview
         if address_only:
             for ref in record_address:
                 if ref and ref[0] == "old":
@@ -211,7 +263,8 @@ class _Writer:
         report.created["households"] = len(household_ids)
         # 3. residents
         new_residents, new_tags, to_update = [], [], []
-        for values, address_id in zip(records, address_ids, strict=True):
+        self.lookalikes = duplicates.Index()
+        for index, (values, address_id) in enumerate(zip(records, address_ids, strict=True)):
             household_id = self.household_by_address.get(address_id) if address_id else None
             first_key, last_key = _fold(values.get("first_name")), _fold(values.get("last_name"))
             key_name = f"{first_key} {last_key}".strip()
@@ -222,7 +275,19 @@ class _Writer:
                 existing = self.resident_by_person.get((key_name, household_id))
             if existing is not None:
                 to_update.append((existing, values, household_id))
+                if index < PREVIEW_ROWS:
+                    preview[index]["resident"] = "matched" if existing > 0 else "repeated"
                 continue
+            if key_name or values.get("has_person"):
+                likely = self.lookalikes.match(
+                    values.get("first_name"), values.get("last_name"), values.get("phone"), values.get("email")
+                )
+                if likely is not None:
+                    report.possible_duplicates += 1
+                    if index < PREVIEW_ROWS:
+                        preview[index]["duplicate"] = {"id": likely[0], "reason": likely[1]}
+            if index < PREVIEW_ROWS:
+                preview[index]["resident"] = "new"
             row = {k: _none(values.get(k)) for k in RESIDENT_COLUMNS}
             row.update(
                 first_name=values.get("first_name") or "",
@@ -232,6 +297,8 @@ class _Writer:
                 source_id=_none(values.get("source_id")),
                 household_id=household_id,
                 data_source=self.source,
+                consent_basis=self.basis,
+                purpose=self.purpose,
                 do_not_contact=bool(values.get("do_not_contact")),
                 do_not_contact_at=datetime.now().astimezone() if values.get("do_not_contact") else None,
                 note=_none(values.get("note")),
@@ -280,6 +347,32 @@ class _Writer:
         db.session.flush()
         return changed
 
+    def _update_resident(self, resident: Resident, values: dict, household_id) -> bool:
+        """Fill in one known resident from a row of the file; whether anything changed."""
+        changed = False
+        if resident.consent_basis is None and self.basis:
+            # Known but with no basis recorded: this file's basis and purpose fill the gap.
+            resident.consent_basis, resident.purpose = self.basis, resident.purpose or self.purpose
+            changed = True
+        for key in RESIDENT_COLUMNS + ("note",):
+            value = _none(values.get(key))
+            if value is not None and getattr(resident, key) != value:
+                setattr(resident, key, value)
+                changed = True
+        if household_id and resident.household_id != household_id:
+            resident.household_id = household_id
+            changed = True
+        if values.get("do_not_contact") and not resident.do_not_contact:
+            resident.do_not_contact = True
+            resident.do_not_contact_at = datetime.now().astimezone()
+            changed = True
+        current = {tag.id for tag in resident.tags}
+        missing = [t for t in self._tag_ids(values.get("tags") or "") if t not in current]
+        if missing:
+            resident.tags.extend(db.session.get(Tag, t) for t in missing)
+            changed = True
+        return changed
+
     def _update_residents(self, to_update: list) -> None:
         report = self.report
         by_id = {}
@@ -293,26 +386,7 @@ class _Writer:
             resident = by_id.get(ident)
             if resident is None:  # a duplicate row of this very file
                 report.unchanged += 1
-                continue
-            changed = False
-            for key in RESIDENT_COLUMNS + ("note",):
-                value = _none(values.get(key))
-                if value is not None and getattr(resident, key) != value:
-                    setattr(resident, key, value)
-                    changed = True
-            if household_id and resident.household_id != household_id:
-                resident.household_id = household_id
-                changed = True
-            if values.get("do_not_contact") and not resident.do_not_contact:
-                resident.do_not_contact = True
-                resident.do_not_contact_at = datetime.now().astimezone()
-                changed = True
-            current = {tag.id for tag in resident.tags}
-            missing = [t for t in self._tag_ids(values.get("tags") or "") if t not in current]
-            if missing:
-                resident.tags.extend(db.session.get(Tag, t) for t in missing)
-                changed = True
-            if changed:
+            elif self._update_resident(resident, values, household_id):
                 resident.name_key = name_key(resident.first_name, resident.last_name)
                 resident.sort_key = f"{fold(resident.last_name)} {fold(resident.first_name)}".strip()
                 if self.user_id:

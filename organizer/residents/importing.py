@@ -9,6 +9,9 @@ The steps live in import_reading.py, import_rows.py and import_writer.py; what c
 
 from collections.abc import Callable
 
+from flask import current_app, has_request_context
+from flask_babel import force_locale, gettext
+
 from organizer.audit import services as audit
 from organizer.extensions import db
 from organizer.residents.import_reading import (
@@ -39,6 +42,8 @@ __all__ = [
     "ImportReport",
     "RowError",
     "Table",
+    "default_basis",
+    "default_purpose",
     "default_source",
     "detect_format",
     "guess_mapping",
@@ -47,6 +52,26 @@ __all__ = [
 ]
 
 PROGRESS_EVERY = 1000  # rows checked between two progress reports of a background import
+
+
+def default_basis(fmt: str) -> str:
+    """The legal basis proposed for a file: the electoral list's own, else the association's legitimate interest."""
+    return "electoral_list" if fmt == "electoral-list" else "legitimate_interest"
+
+
+def default_purpose(fmt: str) -> str:
+    """The purpose proposed for a file, to be confirmed by the person importing; stored on residents, so in
+    the page's language, or the organization's outside a request (command line, demo)."""
+
+    def proposed() -> str:
+        if fmt == "electoral-list":
+            return gettext("Electoral communication")
+        return gettext("Community organizing: meetings, actions and follow-up")
+
+    if has_request_context():
+        return proposed()
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        return proposed()
 
 
 def run_import(  # noqa: C901 - the import's steps in order (read, map, check rows, write or dry run), read in one place
@@ -60,10 +85,14 @@ def run_import(  # noqa: C901 - the import's steps in order (read, map, check ro
     skip_invalid: bool = False,
     user_id: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    basis: str | None = None,
+    purpose: str | None = None,
 ) -> ImportReport:
     """Validate every row, then write all of them (or, with skip_invalid, the valid ones); never commits.
 
-    Raises FileProblem when the file itself is unreadable or the mapping/source is missing.
+    Raises FileProblem when the file itself is unreadable or the mapping/source is missing. New residents
+    record `basis` and `purpose` (the format's defaults when not given; the electoral list's basis is always
+    "electoral_list": its use is restricted by law).
     `progress(done, total)` is told every PROGRESS_EVERY rows checked; the total counts the rows and one
     last step, the writing (bulk statements, in one transaction that must not wait on anything).
     """
@@ -88,6 +117,8 @@ def run_import(  # noqa: C901 - the import's steps in order (read, map, check ro
     if detected == "generic" and not ({"street", "last_name", "first_name"} & set(columns)):
         raise FileProblem(_("Map at least a street or a name column."))
     source = (source or "").strip() or default_source(detected, table)
+    basis = "electoral_list" if detected == "electoral-list" else (basis or default_basis(detected))
+    purpose = ((purpose or "").strip() or default_purpose(detected))[:200]
     report = ImportReport(format=detected, source=source, rows=len(table.rows), header=table.header, dry_run=dry_run)
     keys = [h.strip().lower() for h in table.header]
     lower_columns = {f: c.strip().lower() for f, c in columns.items()}
@@ -112,6 +143,7 @@ def run_import(  # noqa: C901 - the import's steps in order (read, map, check ro
             report.rejected += 1
             report.rejected_rows.append((index, cells, "; ".join(f"{e.column or ''}: {e.message}" for e in errors)))
         else:
+            values["row"] = index
             records.append(values)
     if progress:
         progress(len(table.rows), total)
@@ -123,13 +155,13 @@ def run_import(  # noqa: C901 - the import's steps in order (read, map, check ro
     if dry_run:
         # Count what would happen, then leave the database as it was.
         with db.session.begin_nested() as savepoint:
-            writer = _Writer(report, source or "", detected, user_id)
+            writer = _Writer(report, source or "", detected, user_id, basis=basis, purpose=purpose)
             writer.load()
             writer.write(records)
             savepoint.rollback()
         report.written = False
         return report
-    writer = _Writer(report, source or "", detected, user_id)
+    writer = _Writer(report, source or "", detected, user_id, basis=basis, purpose=purpose)
     writer.load()
     writer.write(records)
     audit.record(
@@ -142,6 +174,8 @@ def run_import(  # noqa: C901 - the import's steps in order (read, map, check ro
         created=dict(report.created),
         updated=report.updated,
         rejected=report.rejected,
+        basis=basis,
+        purpose=purpose,
     )
     report.written = True
     return report

@@ -19,15 +19,23 @@ from organizer.jobs import files
 from organizer.kernel.contributions import JobKind
 from organizer.residents import importing
 from organizer.residents.forms import ImportConfirmForm
+from organizer.residents.labels import ELECTORAL_WARNING
 
 CHECK, IMPORT = "residents.import_check", "residents.import"
-FOLDER = "imports"  # job files: <token>.data (the upload), .json (its details), .rejects.csv, .errors-<job>.json
+# job files: <token>.data (the upload), .json (its details), .rejects.csv, .errors-<job>.json, .preview-<job>.json
+FOLDER = "imports"
 MAX_ERRORS_SHOWN = 500
 
 
 def errors_name(token: str, job_id: int) -> str:
     """The job file holding a job's per-row problems."""
     return f"{token}.errors-{job_id}.json"
+
+
+def preview_name(token: str, job_id: int) -> str:
+    """The job file holding the first rows as they will be stored (personal data: kept beside the upload,
+    deleted with it)."""
+    return f"{token}.preview-{job_id}.json"
 
 
 def _run(job, progress, dry_run: bool):
@@ -50,11 +58,15 @@ def _run(job, progress, dry_run: bool):
                 skip_invalid=dry_run or bool(params.get("skip_invalid")),
                 user_id=user_id,
                 progress=progress.report,
+                basis=params.get("basis"),
+                purpose=params.get("purpose"),
             )
             if report.errors:
                 shown = [error.as_dict() for error in report.errors[:MAX_ERRORS_SHOWN]]
                 saved = json.dumps({"errors": shown, "count": len(report.errors)})
                 files.put(FOLDER, errors_name(token, job_id), saved)
+            if report.preview:
+                files.put(FOLDER, preview_name(token, job_id), json.dumps(report.preview))
             if report.rejected_rows:
                 files.put(FOLDER, f"{token}.rejects.csv", report.rejects_csv().encode("utf-8-sig"))
             summary = _summary(report)
@@ -81,6 +93,7 @@ def _summary(report) -> dict:
         "updated": report.updated,
         "unchanged": report.unchanged,
         "rejected": report.rejected,
+        "possible_duplicates": report.possible_duplicates,
         "errors": len(report.errors),
         "written": report.written,
     }
@@ -99,7 +112,7 @@ def run_import(job, progress):
 class _Report:
     """What the report template reads, rebuilt from the job's counts and the saved per-row problems."""
 
-    def __init__(self, summary: dict, errors: list[dict], error_count: int):
+    def __init__(self, summary: dict, errors: list[dict], error_count: int, preview: list[dict] | None = None):
         self.format = summary.get("format", "")
         self.rows = summary.get("rows", 0)
         self.created = {key: summary.get(key, 0) for key in ("addresses", "households", "residents")}
@@ -109,6 +122,8 @@ class _Report:
         self.written = bool(summary.get("written"))
         self.errors = errors
         self.more_errors = max(0, error_count - len(errors))
+        self.possible_duplicates = summary.get("possible_duplicates", 0)
+        self.preview = preview or []
 
 
 def outcome(job) -> str:
@@ -121,11 +136,20 @@ def outcome(job) -> str:
         if saved is not None:
             saved = json.loads(saved)
             errors, count = saved["errors"], saved["count"]
-    report = _Report(job.summary or {}, errors, count)
+    preview = []
+    if job.state == "done":
+        saved_preview = files.get(FOLDER, preview_name(token, job.id))
+        preview = json.loads(saved_preview) if saved_preview is not None else []
+    report = _Report(job.summary or {}, errors, count, preview)
     may_retry = files.exists(FOLDER, f"{token}.data") and files.exists(FOLDER, f"{token}.json")
     form = None
     if may_retry and (job.kind == CHECK or not report.written):
-        form = ImportConfirmForm(formdata=None, source=params.get("source") or job.summary.get("source") or "")
+        form = ImportConfirmForm(
+            formdata=None,
+            source=params.get("source") or job.summary.get("source") or "",
+            basis=params.get("basis") or importing.default_basis(params["format"]),
+            purpose=params.get("purpose") or importing.default_purpose(params["format"]),
+        )
     return Markup(  # noqa: S704 - a rendered template (autoescaped)
         render_template(
             "residents/_import_job.html",
@@ -135,6 +159,8 @@ def outcome(job) -> str:
             token=token,
             filename=params["filename"],
             generic=params["format"] == "generic",
+            electoral=params["format"] == "electoral-list",
+            electoral_warning=ELECTORAL_WARNING,
             form=form,
             has_rejects=bool(report.rejected) and files.exists(FOLDER, f"{token}.rejects.csv"),
         )

@@ -12,6 +12,12 @@ STAGE_LABELS = {
 }
 CONSENT_LABELS = {
     "consent": _l("Consent"),
-    "legitimate_interest": _l("Legitimate interest"),
+    "legitimate_interest": _l("Legitimate interest of the association"),
     "membership": _l("Membership"),
+    "electoral_list": _l("Electoral list (electoral communication only)"),
 }
+# Shown wherever the electoral list is the basis: on the import, the resident and the subject-access copy.
+ELECTORAL_WARNING = _l(
+    "Data from the electoral list may be used only for electoral communication (French electoral code, "
+    "art. L. 37 and R. 16): not for any other campaign or purpose, and never passed on to anyone."
+)

@@ -3,6 +3,7 @@
 from datetime import date, datetime
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     Column,
     Date,
@@ -22,7 +23,9 @@ from organizer.extensions import db
 from organizer.kernel.time import UTCDateTime
 
 LEADERSHIP_STAGES = ("contact", "supporter", "volunteer", "leader", "core_leader")
-CONSENT_BASES = ("consent", "legitimate_interest", "membership")
+# Legal bases (GDPR art. 6): "electoral_list" is data from the electoral list, usable for electoral
+# communication only (French electoral code, art. L. 37 and R. 16).
+CONSENT_BASES = ("consent", "legitimate_interest", "membership", "electoral_list")
 
 resident_tags = Table(
     "resident_tags",
@@ -147,6 +150,8 @@ class Resident(TimestampMixin, VersionedMixin, db.Model):
     consent_basis: Mapped[str | None] = mapped_column(String(30))
     consent_date: Mapped[date | None] = mapped_column(Date)
     consent_method: Mapped[str | None] = mapped_column(String(200))
+    # What the organization keeps this person's data for ("campaign on rents", "electoral communication").
+    purpose: Mapped[str | None] = mapped_column(String(200))
     # May their words be quoted (anonymously) in public reports?
     quote_consent: Mapped[bool] = mapped_column(Boolean, default=False)
     do_not_contact: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
@@ -172,3 +177,37 @@ class Resident(TimestampMixin, VersionedMixin, db.Model):
     def display_name(self) -> str:
         first = self.preferred_name or self.first_name
         return f"{first} {self.last_name}".strip()
+
+
+class ResidentMerge(db.Model):
+    """One merge, kept so that it can be undone for MERGE_UNDO_DAYS: the folded-in resident's row as it was,
+    the kept resident's values it replaced, and every row that was moved from one to the other.
+
+    It holds personal data (the erased twin): erasing the kept resident erases it, and it is deleted once
+    it can no longer be undone."""
+
+    __tablename__ = "resident_merges"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    keep_id: Mapped[int] = mapped_column(ForeignKey("residents.id", ondelete="CASCADE"), index=True)
+    other_id: Mapped[int] = mapped_column(Integer)
+    # {"other": {column: value}, "keep_before": {column: value}, "keep_after": {...}, "moved": [...], "links": [...]}
+    snapshot: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class SavedSearch(db.Model):
+    """A named set of list filters ("Locataires rue Joffre jamais contactés"): private to its owner or shared
+    with everyone who may see the list. Only the filters are kept, so it always shows today's residents."""
+
+    __tablename__ = "saved_searches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    shared: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The list's query arguments: {"q": "joffre", "tag": 3, "contacted": "never"}.
+    filters: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -3,6 +3,8 @@
 import re
 import unicodedata
 
+from organizer.residents.phones import to_e164
+
 # Suffixes in the order a street is walked: 12, 12 bis, 12 ter, 12 quater, then lettered 12 A, 12 B...
 LATIN_SUFFIXES = ("bis", "ter", "quater", "quinquies", "sexies", "septies", "octies", "nonies")
 
@@ -94,21 +96,7 @@ def suffix_rank(suffix: str | None) -> tuple[int, str]:
     return (len(LATIN_SUFFIXES) + 1, suffix)
 
 
-def phone_e164(raw: str | None, default_country: str = "33") -> str | None:
-    """French numbers to E.164: "06 12 34 56 78" -> "+33612345678"; None when it is not a phone number."""
-    if not raw:
-        return None
-    text = str(raw).strip()
-    digits = re.sub(r"\D", "", text)
-    if text.startswith("+"):
-        return f"+{digits}" if 8 <= len(digits) <= 15 else None
-    if digits.startswith("00"):
-        digits = digits[2:]
-        return f"+{digits}" if 8 <= len(digits) <= 15 else None
-    if len(digits) == 10 and digits.startswith("0"):
-        return f"+{default_country}{digits[1:]}"
-    if len(digits) == 9 and default_country == "33" and digits[0] in "123456789":
-        return f"+33{digits}"  # a leading zero lost in a spreadsheet
-    if len(digits) == 11 and digits.startswith("33"):
-        return f"+{digits}"
-    return None
+def phone_e164(raw: str | None, country: str | None = None) -> str | None:
+    """A phone number in E.164 ("06 12 34 56 78" -> "+33612345678"), read in the organization's country;
+    None when it is not a valid number (see organizer.residents.phones)."""
+    return to_e164(raw, country)

@@ -6,7 +6,7 @@ Services add and flush; views commit.
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Select, and_, delete, false, func, insert, or_, select, update
+from sqlalchemy import Select, and_, delete, false, func, insert, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from organizer.audit import services as audit
@@ -50,13 +50,14 @@ RESIDENT_FIELDS = (
     "consent_basis",
     "consent_date",
     "consent_method",
+    "purpose",
     "quote_consent",
     "do_not_contact",
     "point_person_id",
     "note",
     "note_sensitive",
 )
-ADDRESS_FIELDS = ("number", "street", "building", "staircase", "floor", "door", "postcode", "city")
+ADDRESS_FIELDS = ("number", "street", "building", "staircase", "floor", "door", "access_notes", "postcode", "city")
 
 
 # --- visibility -------------------------------------------------------------------------------------------
@@ -145,10 +146,14 @@ def find_or_create_address(data: dict) -> Address | None:
             street_key=street_key(street),
             postcode=_blank(data.get("postcode")),
             city=_blank(data.get("city")),
+            access_notes=_blank(data.get("access_notes")),
             **unit,
         )
         db.session.add(address)
         db.session.flush()
+    elif "access_notes" in data and address.access_notes != _blank(data["access_notes"]):
+        # The door code belongs to the door: whoever edits a resident behind it keeps it current for all.
+        address.access_notes = _blank(data["access_notes"])
     return address
 
 
@@ -410,6 +415,28 @@ def full_address(address: Address | None) -> str:
     return text
 
 
+def with_address():
+    """Loader option for lists that show resident_hint(): the door and its address in the same statement.
+    A function, not a constant: building it configures the mappers, which must wait until every feature's
+    models are imported (Address.turf points at turfs)."""
+    return joinedload(Resident.household).joinedload(Household.address)
+
+
+def resident_hint(resident: Resident) -> str:
+    """What tells two namesakes apart in a picker: the street of their door and the end of their phone
+    ("12 bis rue Joffre · …78"); the household and its address must be loaded (with_address())."""
+    parts = []
+    household = resident.household
+    if household is not None and household.address is not None:
+        address = household.address
+        number = f"{address.number}{' ' + address.suffix if address.suffix else ''} " if address.number else ""
+        parts.append(f"{number}{address.street}")
+    digits = "".join(ch for ch in resident.phone or "" if ch.isdigit())
+    if len(digits) >= 2:
+        parts.append(f"…{digits[-2:]}")
+    return " · ".join(parts)
+
+
 def encode_cursor(resident: Resident) -> str:
     """The "next page" token: the last row's sort key and id."""
     return f"{resident.id}:{resident.sort_key}"
@@ -500,64 +527,6 @@ def duplicate_groups(limit: int = 200) -> list[DuplicateGroup]:
         seen.add(key)
         groups.append(DuplicateGroup(reason, value, [residents[i] for i in sorted(ids) if i in residents]))
     return groups
-
-
-def _resident_references():
-    """(table, column) of every foreign key pointing at residents.id, in any feature's tables."""
-    refs = []
-    for table in db.metadata.sorted_tables:
-        for column in table.columns:
-            for fk in column.foreign_keys:
-                if fk.column.table.name == "residents" and fk.column.name == "id" and table.name != "residents":
-                    refs.append((table, column))
-    return refs
-
-
-def merge_residents(keep: Resident, other: Resident, *, by=None) -> Resident:
-    """Fold `other` into `keep`: empty fields filled, every linked row (tags, issues, conversations,
-    commitments...) moved over, `other` deleted; audited."""
-    if keep.id == other.id:
-        raise ValueError("cannot merge a resident with itself")
-    for key in RESIDENT_FIELDS + ("household_id", "source_id", "last_contacted_at"):
-        if getattr(keep, key) in (None, "") and getattr(other, key) not in (None, ""):
-            setattr(keep, key, getattr(other, key))
-    if other.do_not_contact and not keep.do_not_contact:
-        _apply_do_not_contact(keep, True)
-    if other.note and keep.note and other.note not in keep.note:
-        keep.note = f"{keep.note}\n\n{other.note}"
-        keep.note_sensitive = keep.note_sensitive or other.note_sensitive
-    sources = [s for s in (keep.data_source, other.data_source) if s]
-    keep.data_source = " + ".join(dict.fromkeys(sources))[:200]
-    moved = {}
-    for table, column in _resident_references():
-        primary = [c for c in table.primary_key.columns]
-        if column in primary:
-            # Link table: copy the links `keep` lacks, then drop `other`'s.
-            others = [c for c in primary if c is not column]
-            rows = db.session.execute(select(*others).where(column == other.id)).all()
-            for row in rows:
-                match = [c == v for c, v in zip(others, row, strict=True)]
-                exists = db.session.execute(select(column).where(column == keep.id, *match)).first()
-                if exists is None:
-                    values = {c.name: v for c, v in zip(others, row, strict=True)}
-                    values[column.name] = keep.id
-                    db.session.execute(insert(table).values(**values))
-            db.session.execute(delete(table).where(column == other.id))
-            count = len(rows)
-        else:
-            count = db.session.execute(update(table).where(column == other.id).values({column.name: keep.id})).rowcount
-        if count:
-            moved[table.name] = count
-    refresh_keys(keep)
-    if by is not None:
-        keep.updated_by_id = by.id
-    other_id = other.id
-    db.session.flush()
-    db.session.expunge(other)
-    db.session.execute(delete(Resident).where(Resident.id == other_id))
-    db.session.expire(keep)
-    audit.record("resident.merge", keep, merged_id=other_id, moved=moved)
-    return keep
 
 
 # --- the issue vocabulary ----------------------------------------------------------------------------------

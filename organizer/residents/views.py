@@ -21,67 +21,44 @@ from organizer.jobs import files as job_files
 from organizer.jobs import services as jobs
 from organizer.jobs.models import Job
 from organizer.kernel.unit_of_work import commit, unit_of_work
-from organizer.params import int_arg, int_list, parse_int
+from organizer.params import int_list, parse_int
+from organizer.residents import duplicates as lookalikes
 from organizer.residents import (
     exporting,
     importing,
+    lists,
+    phones,
     services,
+    views_lists,
+    views_merge,
 )
 from organizer.residents import jobs as import_jobs
 from organizer.residents.forms import (
     BulkTagForm,
     ImportConfirmForm,
     ImportUploadForm,
-    MergeForm,
     ResidentForm,
 )
 from organizer.residents.jobs import FOLDER
-from organizer.residents.labels import CONSENT_LABELS, STAGE_LABELS
-from organizer.residents.models import Address, Household, Issue, Resident, Tag
+from organizer.residents.labels import CONSENT_LABELS, ELECTORAL_WARNING, STAGE_LABELS
+from organizer.residents.models import Household, Issue, Resident, Tag
 from organizer.residents.timeline import timeline_for
+from organizer.residents.views_common import ALL_ROLES, _filter_args, _filters_from, _turf_model
+from organizer.residents.views_merge import _undoable_merges
 
 bp = Blueprint("residents", __name__)
 bp.add_app_template_global(services.full_address, "full_address")
+bp.add_app_template_global(services.resident_hint, "resident_hint")
+bp.add_app_template_filter(phones.display, "phone")
+bp.add_app_template_filter(phones.last_digits, "phone_end")
 URL_PREFIX = "/residents"
 NAVIGATION = [("residents.index", _l("Residents"), ("organizer", "leader", "canvasser"), 20)]
-ALL_ROLES = ("organizer", "leader", "canvasser")
 PAGE_SIZE = 50
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 
-def _turf_model() -> type:
-    # Turfs are a layer above residents: reached through Address.turf's mapped class, not imported.
-    return Address.turf.property.mapper.class_
-
-
 def _filters() -> services.Filters:
-    args = request.values
-    return services.Filters(
-        q=(args.get("q") or "").strip()[:200],
-        turf_id=records.load(_turf_model(), turf_id).id if (turf_id := int_arg("turf", values=args)) else None,
-        tag_id=int_arg("tag", values=args),
-        issue_id=int_arg("issue", values=args),
-        support_level=int_arg("support", values=args, minimum=1, maximum=5)
-        if current_app.config["SUPPORT_LEVELS_ENABLED"]
-        else None,
-        stage=args.get("stage") if args.get("stage") in STAGE_LABELS else None,
-        contacted=args.get("contacted") if args.get("contacted") in ("7", "30", "90", "never", "over90") else None,
-        dnc=args.get("dnc") if args.get("dnc") in ("only", "exclude") else None,
-    )
-
-
-def _filter_args(filters: services.Filters) -> dict:
-    pairs = {
-        "q": filters.q,
-        "turf": filters.turf_id,
-        "tag": filters.tag_id,
-        "issue": filters.issue_id,
-        "support": filters.support_level,
-        "stage": filters.stage,
-        "contacted": filters.contacted,
-        "dnc": filters.dnc,
-    }
-    return {key: value for key, value in pairs.items() if value}
+    return _filters_from(request.values)
 
 
 def _choices():
@@ -114,6 +91,8 @@ def index():
         turfs=turfs,
         stages=STAGE_LABELS,
         bulk_form=BulkTagForm(),
+        bulk_actions=lists.ACTIONS,
+        saved_searches=lists.searches_for(current_user),
         may_export=services.may_export(current_user),
         support_enabled=current_app.config["SUPPORT_LEVELS_ENABLED"],
     )
@@ -165,9 +144,11 @@ def _resident_values(form: ResidentForm) -> dict:
 @bp.route("/new", methods=["GET", "POST"])
 @require_role("organizer", "leader")
 def new():
-    """Add a resident by hand."""
+    """Add a resident by hand; look-alikes already known are shown first, to open or to confirm past."""
     form = ResidentForm(**_form_choices())
-    if form.validate_on_submit():
+    valid = form.validate_on_submit()
+    likely = _likely_duplicates(form) if valid and not form.not_a_duplicate.data else []
+    if valid and not likely:
         resident = services.create_resident(
             _resident_values(form),
             by=current_user,
@@ -182,8 +163,27 @@ def new():
         return redirect(url_for("residents.show", resident_id=resident.id))
     if request.method == "GET":
         form.data_source.data = _("Entered by hand")
+        form.consent_basis.data = "legitimate_interest"
+        form.purpose.data = _("Community organizing: meetings, actions and follow-up")
     return render_template(
-        "residents/edit.html", form=form, resident=None, support_enabled=current_app.config["SUPPORT_LEVELS_ENABLED"]
+        "residents/edit.html",
+        form=form,
+        resident=None,
+        likely=likely,
+        reason_labels=lookalikes.REASON_LABELS,
+        support_enabled=current_app.config["SUPPORT_LEVELS_ENABLED"],
+    )
+
+
+def _likely_duplicates(form: ResidentForm, exclude_id: int | None = None) -> list:
+    return lookalikes.likely_duplicates(
+        services.visible_residents(current_user),
+        first_name=form.first_name.data,
+        last_name=form.last_name.data,
+        phones=(form.phone.data, form.phone_alt.data),
+        email=form.email.data,
+        address_id=lookalikes.known_address_id(_address_values(form)),
+        exclude_id=exclude_id,
     )
 
 
@@ -216,9 +216,11 @@ def show(resident_id: int):
     return render_template(
         "residents/show.html",
         resident=resident,
+        merges=_undoable_merges(resident.id) if current_user.has_role("organizer") else [],
         timeline=timeline,
         stages=STAGE_LABELS,
         consent_labels=CONSENT_LABELS,
+        electoral_warning=ELECTORAL_WARNING,
         sees_sensitive=services.sees_sensitive(current_user),
         may_edit=current_user.has_role("organizer", "leader"),
         support_enabled=current_app.config["SUPPORT_LEVELS_ENABLED"],
@@ -241,8 +243,9 @@ def edit(resident_id: int):
         address = resident.household.address if resident.household else None
         if address:
             form.number.data = f"{address.number or ''} {address.suffix or ''}".strip()
-            for key in ("street", "building", "staircase", "floor", "door", "postcode", "city"):
+            for key in ("street", "building", "staircase", "floor", "door", "access_notes", "postcode", "city"):
                 getattr(form, key).data = getattr(address, key)
+        form.phone.data, form.phone_alt.data = phones.display(resident.phone), phones.display(resident.phone_alt)
         form.tags.data = ", ".join(tag.name for tag in resident.tags)
         form.issues.data = [issue.id for issue in resident.issues]
         form.version.data = resident.version
@@ -287,29 +290,6 @@ def household(household_id: int):
     return render_template("residents/household.html", household=found, residents=residents)
 
 
-@bp.route("/duplicates")
-@require_role("organizer")
-def duplicates():
-    """Residents that look like the same person, to review and merge."""
-    return render_template("residents/duplicates.html", groups=services.duplicate_groups(), form=MergeForm())
-
-
-@bp.route("/merge", methods=["POST"])
-@require_role("organizer")
-def merge():
-    """Fold one resident into another, keeping every conversation, tag and issue."""
-    form = MergeForm()
-    if not form.validate_on_submit() or form.keep_id.data == form.other_id.data:
-        flash(_("Choose two different residents to merge."), "error")
-        return redirect(url_for("residents.duplicates"))
-    keep = records.load(Resident, form.keep_id.data)
-    other = records.load(Resident, form.other_id.data)
-    services.merge_residents(keep, other, by=current_user)
-    commit()
-    flash(_("Merged: %(name)s keeps the history of both.", name=keep.display_name), "success")
-    return redirect(url_for("residents.show", resident_id=keep.id))
-
-
 @bp.route("/export", methods=["POST"])
 @require_role("organizer")
 @require_recent_auth(minutes=15)
@@ -318,6 +298,9 @@ def export():
     filters = _filters()
     fmt = request.form.get("format", "csv")
     query = services.filtered_residents(current_user, filters)
+    ids = int_list("resident_ids", values=request.form)
+    if ids:  # the ticked residents of a bulk export, still within what this person may see
+        query = services.visible_residents(current_user).where(Resident.id.in_(ids[:5000]))
     support_enabled = current_app.config["SUPPORT_LEVELS_ENABLED"]
     if fmt == "xlsx":
         data, count = exporting.to_xlsx(query, support_enabled=support_enabled)
@@ -446,7 +429,16 @@ def import_confirm(token: str):
         if meta.get("check_job"):
             return redirect(url_for("jobs.show", job_id=meta["check_job"]))
         return redirect(url_for("residents.import_upload"))
-    return _start(import_jobs.IMPORT, token, meta, source=form.source.data, skip_invalid=bool(form.skip_invalid.data))
+    basis = form.basis.data if form.basis.data in CONSENT_LABELS else importing.default_basis(meta["format"])
+    return _start(
+        import_jobs.IMPORT,
+        token,
+        meta,
+        source=form.source.data,
+        skip_invalid=bool(form.skip_invalid.data),
+        basis=basis,
+        purpose=(form.purpose.data or "").strip() or importing.default_purpose(meta["format"]),
+    )
 
 
 @bp.route("/import/<token>/rejects.csv")
@@ -468,3 +460,8 @@ def import_rejects(token: str):
         mimetype="text/csv; charset=utf-8",
         headers={"Content-Disposition": f"attachment; filename={name}.rejects.csv", "Cache-Control": "no-store"},
     )
+
+
+# Each area's routes, mounted on this one blueprint (endpoints stay residents.<view>).
+for _area in (views_lists, views_merge):
+    _area.routes.register_on(bp)

@@ -208,10 +208,11 @@ def group_headings(doors) -> dict:
     return headings
 
 
-def door_notes(door) -> list[str]:
-    """What is printed in a door's notes area: access notes and the last knock (date in words)."""
+def door_notes(door, access_notes: bool = True) -> list[str]:
+    """What is printed in a door's notes area: access notes (only when `access_notes`: see sheet_context) and
+    the last knock (date in words)."""
     lines = []
-    if door.address.access_notes:
+    if access_notes and door.address.access_notes:
         lines.append(typo(f"{_('Access')}: {door.address.access_notes}"))
     if door.last_knock:
         when = format_date(door.last_knock.knocked_at, "long")
@@ -276,6 +277,9 @@ def sheet_context(turf: Turf, rural: bool = False, user=None, roomy: bool = Fals
         "rural": rural,
         "roomy": roomy,
         "token": token,
+        # Door codes and entry notes are printed only on the sheet of a canvasser assigned to this turf, printed
+        # by themselves: a sheet printed for the office or left behind does not open the buildings.
+        "access_notes": user is not None and any(a.user_id == user.id for a in holders),
     }
     record = {"roomy": True}
     if not roomy:
@@ -291,7 +295,7 @@ def sheet_context(turf: Turf, rural: bool = False, user=None, roomy: bool = Fals
             empty_text=_("No one known"),
             street_of=lambda door: door.address.street,
             group_of=lambda door: groups.get(door.seq, ""),
-            notes_of=door_notes,
+            notes_of=lambda door: door_notes(door, context["access_notes"]),
         )
         context.update(pages=pages, geometry=geometry, head_h=head_h, has_map=has_map)
         record = layout.layout_record(pages, geometry)

@@ -56,7 +56,9 @@ def test_canvasser_sees_and_finds_only_current_turfs(app, client, make_user, peo
     page = client.get("/conversations/").get_data(as_text=True)
     assert "inside-turf" in page and "outside-turf" not in page
     # Hélène lives in the turf, Karim outside it.
-    assert [r["label"] for r in client.get("/conversations/residents.json?q=helene").get_json()] == ["Hélène Dupont"]
+    assert [r["label"] for r in client.get("/conversations/residents.json?q=helene").get_json()] == [
+        "Hélène Dupont — 12 Rue des Lilas"
+    ]
     assert client.get("/conversations/residents.json?q=karim").get_json() == []
     # No-JS search on the form: the Search button re-displays the form with the matches, saves nothing.
     response = client.post_form(

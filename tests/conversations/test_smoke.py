@@ -21,4 +21,7 @@ def test_pages_render(client, make_user, people):
         response = client.get(url)
         assert response.status_code == 200, (url, response.get_data(as_text=True)[-2000:])
         assert "Someone else saved this record" not in response.get_data(as_text=True)
-    assert client.get("/conversations/residents.json?q=helene").get_json()[0]["label"] == "Hélène Dupont"
+    assert (
+        client.get("/conversations/residents.json?q=helene").get_json()[0]["label"]
+        == "Hélène Dupont — 12 Rue des Lilas"
+    )

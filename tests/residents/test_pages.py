@@ -92,6 +92,8 @@ def test_create_and_edit(app, client, people):
             "phone": "06 01 02 03 04",
             "tags": "locataire, Parent d'élève",
             "data_source": "Porte-à-porte",
+            "consent_basis": "consent",
+            "purpose": "Campagne loyers",
             "leadership_stage": "contact",
         },
     )

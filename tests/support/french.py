@@ -131,3 +131,26 @@ def english_in_french_page(html: str, user_data: tuple[str, ...] = ()) -> list[s
         if len(words & ENGLISH_WORDS) >= 2:
             found.append(cleaned)
     return found
+
+
+ISO_DATE = re.compile(r"(?<![\d/.-])\d{4}-\d{2}-\d{2}(?![\d-])")
+SECONDS = re.compile(r"(?<![\d:])\d{1,2}:\d{2}:\d{2}(?![\d:])")
+# A colon glued to the word before it, in running text ("Format: bal"): French puts a space before ":".
+TIGHT_COLON = re.compile(r"[A-Za-zÀ-ÿ0-9)»]:(?=\s|$)")
+
+
+def french_slips(text: str) -> list[str]:
+    """ISO dates, times with seconds and colons without their space in a French text (page or PDF)."""
+    slips = []
+    for pattern, what in ((ISO_DATE, "ISO date"), (SECONDS, "seconds"), (TIGHT_COLON, "colon without space")):
+        for match in pattern.finditer(text):
+            start, end = max(0, match.start() - 30), match.end() + 20
+            slips.append(f"{what}: …{text[start:end]}…")
+    return slips
+
+
+def visible_text(html: str) -> str:
+    """The text a reader sees in a page (scripts, styles and code left out), one line per text node."""
+    collector = _TextCollector()
+    collector.feed(html)
+    return "\n".join(collector.texts)
