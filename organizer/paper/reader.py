@@ -25,20 +25,12 @@ from urllib.parse import parse_qs, urlsplit
 import cv2
 import numpy as np
 
+from organizer.conversations.models import DOOR_RESULTS
 from organizer.turfs import sheet_layout as L
 
 PX_PER_MM = 12.0  # the scale rows are read at
 _DOOR_PATH = re.compile(r"/turfs/door/(\d+)$")
-RESULT_CODES = (
-    "not_home",
-    "talked",
-    "refused",
-    "moved",
-    "inaccessible",
-    "come_back",
-    "language_barrier",
-    "do_not_contact",
-)
+RESULT_CODES = DOOR_RESULTS  # the boxes of a door row, in the order the sheet prints them
 # Share of a box's inside that is dark, above the same box empty: below EMPTY it is empty, from TICK a
 # tick, from FILLED filled in (a cancelled tick); in between, doubtful.
 EMPTY, TICK, FILLED, FILLED_SURE = 0.05, 0.075, 0.72, 0.8
