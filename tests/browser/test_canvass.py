@@ -205,7 +205,8 @@ def test_conflicts_are_shown_on_the_phone_and_sign_out_wipes(page, live_app, liv
     page.locator(f"input[name=answered][value='{residents[doors[4]]}']").check()
     page.get_by_test_id("save-next").click()
     page.wait_for_function(f"() => !location.pathname.endsWith('/door/{doors[4]}')")
-    assert page.locator("[data-testid=canvass-app]").get_attribute("data-pending") == "3"
+    # The count is redrawn once the queue is written (after the next door opens): wait for it, up to 30 s.
+    page.wait_for_selector("[data-testid=canvass-app][data-pending='3']", state="attached")
     with app.app_context():
         db.session.delete(db.session.get(Resident, residents[doors[0]]))
         db.session.get(Resident, residents[doors[4]]).do_not_contact = True
